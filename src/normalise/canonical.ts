@@ -1,0 +1,97 @@
+/**
+ * The one projection from the intermediate Event (plus envelope facts) to `audit_events` columns: types
+ * every field, checks the ones a wrong type would make misleading, and redacts bodies. Every envelope
+ * goes through it, so a column means the same thing whatever the provider.
+ */
+
+const USER = JSON.stringify({ username: 'VARCHAR', uid: 'VARCHAR', groups: ['VARCHAR'], extra: 'JSON' });
+const OBJECT_REF = JSON.stringify({
+  apiGroup: 'VARCHAR',
+  apiVersion: 'VARCHAR',
+  resource: 'VARCHAR',
+  subresource: 'VARCHAR',
+  namespace: 'VARCHAR',
+  name: 'VARCHAR',
+  uid: 'VARCHAR',
+  resourceVersion: 'VARCHAR',
+});
+// AKS replaces bodies over its size limit with this JSON string.
+const TRUNCATED = `'"skipped-too-big-size-object"'`;
+
+/** SQL: a problem text when a JSON field is present with another type than expected. */
+const expectType = (field: string, expr: string, type: 'OBJECT' | 'ARRAY'): string =>
+  `CASE WHEN ${expr} IS NOT NULL AND json_type(${expr}) NOT IN ('${type}', 'NULL')
+     THEN '${field} is ' || lower(json_type(${expr})) || ', expected ${type === 'OBJECT' ? 'an object' : 'an array'}' END`;
+const expectTimestamp = (field: string, expr: string): string =>
+  `CASE WHEN nullif(${expr}, '') IS NOT NULL AND TRY_CAST(${expr} AS TIMESTAMPTZ) IS NULL
+     THEN '${field} "' || left(${expr}, 40) || '" is not a timestamp' END`;
+
+/**
+ * SQL selecting typed rows from relation `src`, which has: q, s, l, i, r, envelope, e (Event struct),
+ * pid, ing, logname, etime, erec, dec_o, stage_o. Parameters: $cluster, $provider, $run_id.
+ */
+export function canonicalSelect(src: string): string {
+  return `
+SELECT
+  q, s, l, i, envelope, r,
+  list_filter([
+    ${expectType('user', 'e.user', 'OBJECT')},
+    ${expectType('impersonatedUser', 'e.impersonatedUser', 'OBJECT')},
+    ${expectType('objectRef', 'e.objectRef', 'OBJECT')},
+    ${expectType('sourceIPs', 'e.sourceIPs', 'ARRAY')},
+    ${expectType('responseStatus', 'e.responseStatus', 'OBJECT')},
+    ${expectType('annotations', 'e.annotations', 'OBJECT')},
+    ${expectTimestamp('requestReceivedTimestamp', 'e.requestReceivedTimestamp')},
+    ${expectTimestamp('stageTimestamp', 'e.stageTimestamp')},
+    CASE WHEN (json_extract_string(e.responseStatus, '$.code')) IS NOT NULL AND TRY_CAST(json_extract_string(e.responseStatus, '$.code') AS INTEGER) IS NULL
+         THEN 'responseStatus.code "' || left(json_extract_string(e.responseStatus, '$.code'), 20) || '" is not a number' END
+  ], lambda x: x IS NOT NULL) AS problems,
+  $cluster AS cluster,
+  $provider AS provider,
+  coalesce(nullif(e.auditID, ''), nullif(pid, ''), 'sha256:' || sha256(CAST(r AS VARCHAR))) AS audit_id,
+  coalesce(stage_o, nullif(e.stage, ''), 'Unknown') AS stage,
+  e.level AS level,
+  e.verb AS verb,
+  e.requestURI AS request_uri,
+  usr.username AS user_name,
+  usr.uid AS user_uid,
+  usr.groups AS user_groups,
+  usr.extra AS user_extra,
+  imp.username AS impersonated_user,
+  imp.groups AS impersonated_groups,
+  CASE WHEN json_type(e.sourceIPs) = 'ARRAY' THEN CAST(e.sourceIPs AS VARCHAR[]) END AS source_ips,
+  e.userAgent AS user_agent,
+  obj.apiGroup AS api_group,
+  obj.apiVersion AS api_version,
+  obj.resource AS resource,
+  obj.subresource AS subresource,
+  obj.namespace AS namespace,
+  obj.name AS name,
+  TRY_CAST(json_extract_string(e.responseStatus, '$.code') AS INTEGER) AS response_code,
+  coalesce(dec_o, json_extract_string(e.annotations, '$."authorization.k8s.io/decision"')) AS decision,
+  TRY_CAST(e.requestReceivedTimestamp AS TIMESTAMPTZ) AS request_received_at,
+  TRY_CAST(e.stageTimestamp AS TIMESTAMPTZ) AS stage_at,
+  TRY_CAST(ing AS TIMESTAMPTZ) AS ingested_at,
+  kt_redact_body(obj.resource, obj.subresource, e.requestObject) AS request_object,
+  kt_redact_body(obj.resource, obj.subresource, e.responseObject) AS response_object,
+  e.annotations AS annotations,
+  coalesce(TRY_CAST(e.stageTimestamp AS TIMESTAMPTZ), TRY_CAST(e.requestReceivedTimestamp AS TIMESTAMPTZ),
+           TRY_CAST(etime AS TIMESTAMPTZ), TRY_CAST(ing AS TIMESTAMPTZ), TIMESTAMPTZ '1970-01-01 00:00:00+00') AS event_time,
+  e.responseStatus AS response_status,
+  obj.uid AS object_uid,
+  obj.resourceVersion AS object_resource_version,
+  imp.uid AS impersonated_uid,
+  imp.extra AS impersonated_extra,
+  json_extract_string(e.annotations, '$."authorization.k8s.io/reason"') AS authz_reason,
+  coalesce(CAST(e.requestObject AS VARCHAR) = ${TRUNCATED} OR CAST(e.responseObject AS VARCHAR) = ${TRUNCATED}, false) AS body_truncated,
+  pid AS provider_event_id,
+  logname AS log_name,
+  erec AS envelope_record
+FROM (
+  SELECT *,
+    json_transform(e.user, '${USER}') AS usr,
+    json_transform(e.impersonatedUser, '${USER}') AS imp,
+    json_transform(e.objectRef, '${OBJECT_REF}') AS obj
+  FROM ${src}
+)`;
+}

@@ -1,0 +1,91 @@
+/**
+ * The bridge from a source to the store: a RecordSink that stages records into a file, and the
+ * checkpoint that lands that file with the source's cursor in one transaction. While one staged file is
+ * being landed (DuckDB's threads), the source goes on fetching into the next one; at most one landing is
+ * in flight, so a failure surfaces at the next checkpoint.
+ */
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { addCounts, emptyCounts, land, type LandCounts, type LandTarget, type StateUpdate } from '../store/land.js';
+import { StageFile } from '../store/stage.js';
+import type { RecordSink } from '../sources/types.js';
+
+let sequence = 0;
+
+export class Lander implements RecordSink {
+  private stage: StageFile;
+  private pending: Promise<void> = Promise.resolve();
+  readonly totals: LandCounts = emptyCounts();
+  checkpoints = 0;
+
+  constructor(
+    private readonly conn: DuckDBConnection,
+    private readonly target: LandTarget,
+    private readonly stagingDir: string,
+  ) {
+    this.stage = this.newStage();
+  }
+
+  source(location: string): number {
+    return this.stage.source(location);
+  }
+  addBytes(s: number, line: number, data: Buffer, start: number, end: number): void {
+    this.stage.addBytes(s, line, data, start, end);
+  }
+  addText(s: number, line: number, json: string): void {
+    this.stage.addText(s, line, json);
+  }
+  addValue(s: number, line: number, value: unknown): void {
+    this.stage.addValue(s, line, value);
+  }
+  addRefused(s: number, line: number, reason: string, text: string): void {
+    this.stage.addRefused(s, line, reason, text);
+  }
+  get bytes(): number {
+    return this.stage.bytes;
+  }
+  get count(): number {
+    return this.stage.count;
+  }
+
+  /** Land what was added since the last checkpoint together with `state`. */
+  checkpoint = async (state: readonly StateUpdate[]): Promise<void> => {
+    await this.pending;
+    const stage = this.stage;
+    this.stage = this.newStage();
+    this.checkpoints++;
+    this.pending = land(this.conn, stage, this.target, state)
+      .then((c) => void addCounts(this.totals, c))
+      .finally(() => stage.remove());
+    // Surface a failure of this landing now if it already happened; otherwise at the next checkpoint.
+    await Promise.race([this.pending, Promise.resolve()]);
+  };
+
+  /** Land what is left (with no cursor: a rerun fetches it again and the duplicates are dropped). */
+  async finish(): Promise<LandCounts> {
+    await this.pending;
+    if (this.stage.count > 0) await this.checkpoint([]);
+    await this.pending;
+    this.stage.remove();
+    return this.totals;
+  }
+
+  /** Give up: wait for the landing in flight (it commits or not as a unit) and drop the rest. */
+  async abandon(): Promise<void> {
+    await this.pending.catch(() => undefined);
+    this.stage.remove();
+  }
+
+  private newStage(): StageFile {
+    return new StageFile(join(this.stagingDir, `${process.pid}-${this.target.cluster.replace(/[^\w.-]/g, '_')}-${++sequence}.ndjson`));
+  }
+}
+
+/** The staging directory next to the database: private, and emptied of files a crashed run left. */
+export function prepareStagingDir(dbPath: string, configured?: string): string {
+  const dir = configured ?? `${dbPath}.staging`;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const f of readdirSync(dir)) if (f.endsWith('.ndjson')) rmSync(join(dir, f), { force: true });
+  return dir;
+}

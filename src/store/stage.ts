@@ -1,0 +1,214 @@
+/**
+ * The staging file: what a source fetched, written as NDJSON for DuckDB's read_json, one record per line:
+ *   {"q":<seq>,"s":<source>,"l":<line>,"r":<the record's JSON, byte for byte>}
+ *   {"q":<seq>,"s":<source>,"l":<line>,"x":"<why it was refused>","t":"<its text>"}
+ * Records are copied as bytes, never parsed here: DuckDB parses them once. A line that is not JSON makes
+ * its staged line unreadable; read_json skips it and the lander finds it by its missing `q` and asks
+ * `explain` for the reason. Lines that cannot be staged at all (invalid UTF-8, too large) are refused here.
+ */
+import { closeSync, openSync, readSync, rmSync, writeSync, fstatSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { MAX_RECORD_BYTES } from '../normalise/normalise.js';
+
+const BUFFER_BYTES = 4 * 1024 * 1024;
+const REFUSED_TEXT_CHARS = 64 * 1024;
+
+export interface Refusal {
+  q: number;
+  source: number;
+  line: number;
+  reason: string;
+  text: string;
+}
+
+export class StageFile {
+  private fd: number;
+  private buf = Buffer.allocUnsafe(BUFFER_BYTES);
+  private pos = 0;
+  private written = 0;
+  /** Byte offset of each record in the file, so a refused parse can be explained. */
+  private offsets: number[] = [];
+  private readonly sources: string[] = [];
+  private readonly sourceIndex = new Map<string, number>();
+  /** Records handed in, including refused ones. */
+  count = 0;
+  refused = 0;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'w', 0o600);
+  }
+
+  /** Index of a source location (file path or provider coordinates) for `s`. */
+  source(location: string): number {
+    let s = this.sourceIndex.get(location);
+    if (s === undefined) {
+      s = this.sources.length;
+      this.sources.push(location);
+      this.sourceIndex.set(location, s);
+    }
+    return s;
+  }
+
+  get sourceLocations(): readonly string[] {
+    return this.sources;
+  }
+
+  /** Bytes staged so far. */
+  get bytes(): number {
+    return this.written + this.pos;
+  }
+
+  /** A record given as JSON text bytes (a line of a file). */
+  addBytes(source: number, line: number, data: Buffer, start: number, end: number): void {
+    const len = end - start;
+    if (len > MAX_RECORD_BYTES) {
+      this.addRefused(source, line, `record of ${len} bytes is larger than the ${MAX_RECORD_BYTES / 1024 / 1024} MiB kubetrail reads`, data.toString('utf8', start, start + 4096));
+      return;
+    }
+    const slice = data.subarray(start, end);
+    if (!isUtf8(slice)) {
+      this.addRefused(source, line, `not valid UTF-8 (first bad byte at offset ${firstBadUtf8(slice)})`, slice.toString('utf8'));
+      return;
+    }
+    this.head(source, line, len);
+    this.ensure(len + 2);
+    if (len > this.buf.length) {
+      this.flush();
+      writeSync(this.fd, slice);
+      this.written += len;
+    } else {
+      this.pos += slice.copy(this.buf, this.pos);
+    }
+    this.tail();
+  }
+
+  /** A record given as JSON text. */
+  addText(source: number, line: number, json: string): void {
+    const len = Buffer.byteLength(json);
+    if (len > MAX_RECORD_BYTES) {
+      this.addRefused(source, line, `record of ${len} bytes is larger than the ${MAX_RECORD_BYTES / 1024 / 1024} MiB kubetrail reads`, json.slice(0, 4096));
+      return;
+    }
+    this.head(source, line, len);
+    this.ensure(len + 2);
+    if (len > this.buf.length) {
+      this.flush();
+      writeSync(this.fd, json);
+      this.written += len;
+    } else {
+      this.pos += this.buf.write(json, this.pos);
+    }
+    this.tail();
+  }
+
+  /** A record given as a value (an SDK's decoded response). */
+  addValue(source: number, line: number, value: unknown): void {
+    this.addText(source, line, JSON.stringify(value));
+  }
+
+  /** A record refused before staging: it goes straight to quarantine with this reason. */
+  addRefused(source: number, line: number, reason: string, text: string): void {
+    const q = this.count++;
+    this.refused++;
+    this.offsets.push(this.bytes);
+    this.writeString(
+      `{"q":${q},"s":${source},"l":${line},"x":${JSON.stringify(reason)},"t":${JSON.stringify(text.slice(0, REFUSED_TEXT_CHARS))}}\n`,
+    );
+  }
+
+  /** Flush and close; the file stays for DuckDB to read. */
+  close(): void {
+    if (this.fd < 0) return;
+    this.flush();
+    closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  remove(): void {
+    this.close();
+    rmSync(this.path, { force: true });
+  }
+
+  /** Why each of these records could not be read: re-parse its staged bytes with JSON.parse for the message. */
+  explain(qs: readonly number[]): Refusal[] {
+    this.close();
+    const fd = openSync(this.path, 'r');
+    const size = fstatSync(fd).size;
+    try {
+      return qs.map((q) => {
+        const start = this.offsets[q]!;
+        const end = q + 1 < this.offsets.length ? this.offsets[q + 1]! : size;
+        const b = Buffer.allocUnsafe(end - start);
+        readSync(fd, b, 0, b.length, start);
+        const line = b.toString('utf8').replace(/\n$/, '');
+        const m = /^\{"q":(\d+),"s":(\d+),"l":(\d+),"r":/.exec(line);
+        const text = m ? line.slice(m[0].length, -1) : line;
+        let reason: string;
+        if (text.trim() === '') reason = 'empty record';
+        else {
+          try {
+            JSON.parse(text);
+            reason = 'DuckDB could not read this JSON (nesting too deep or a number out of range)';
+          } catch (err) {
+            reason = `invalid JSON: ${(err as Error).message}`;
+          }
+        }
+        return { q, source: m ? Number(m[2]) : -1, line: m ? Number(m[3]) : -1, reason, text: text.slice(0, REFUSED_TEXT_CHARS) };
+      });
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private head(source: number, line: number, len: number): void {
+    const q = this.count++;
+    this.offsets.push(this.bytes);
+    const h = `{"q":${q},"s":${source},"l":${line},"r":`;
+    this.ensure(h.length + len + 2);
+    this.pos += this.buf.write(h, this.pos, 'latin1');
+  }
+
+  private tail(): void {
+    this.buf[this.pos++] = 0x7d; // }
+    this.buf[this.pos++] = 0x0a; // \n
+  }
+
+  private writeString(s: string): void {
+    const len = Buffer.byteLength(s);
+    this.ensure(len);
+    if (len > this.buf.length) {
+      this.flush();
+      writeSync(this.fd, s);
+      this.written += len;
+    } else this.pos += this.buf.write(s, this.pos);
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n > this.buf.length) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pos === 0) return;
+    let off = 0;
+    while (off < this.pos) off += writeSync(this.fd, this.buf, off, this.pos - off);
+    this.written += this.pos;
+    this.pos = 0;
+  }
+}
+
+/** Offset of the first byte that breaks UTF-8 (only called on lines that are not valid UTF-8). */
+export function firstBadUtf8(b: Buffer): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) {
+      const cc = b[i + k];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+    }
+    if (n > 0 && !isUtf8(b.subarray(i, i + n + 1))) return i; // overlong or surrogate forms
+    i += n + 1;
+  }
+  return b.length;
+}
