@@ -1,0 +1,49 @@
+/**
+ * The job file's schema (design.md, "Job file"). Provider blocks live in providers/<provider>.ts; the
+ * detect, coverage and reports sections in their own modules. Unknown keys are errors: a typo in a
+ * security tool's configuration should not silently turn a check off.
+ */
+import { z } from 'zod';
+import { aksCluster } from './providers/aks.js';
+import { eksCluster } from './providers/eks.js';
+import { filesCluster } from './providers/files.js';
+import { gkeCluster } from './providers/gke.js';
+import { detectSection } from './sections/detect.js';
+import { coverageSection } from './sections/coverage.js';
+import { reportsSection } from './sections/reports.js';
+
+export const clusterSchema = z.discriminatedUnion('provider', [eksCluster, gkeCluster, aksCluster, filesCluster], {
+  error: (issue) =>
+    issue.code === 'invalid_union' ? 'provider must be one of eks, gke, aks, files' : undefined,
+});
+
+export const jobFileSchema = z
+  .object({
+    /** The DuckDB file; relative paths are relative to the job file. */
+    database: z.string().min(1),
+    /** Where staged batches are written while they land (default: <database>.staging). */
+    staging: z.string().min(1).optional(),
+    /** DuckDB memory limit, e.g. 512MB, 2GB. */
+    memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 512MB or 2GB').default('1GB'),
+    threads: z.number().int().positive().optional(),
+    /** Clusters pulled at the same time. */
+    concurrency: z.number().int().min(1).max(32).default(4),
+    clusters: z.array(clusterSchema).min(1, 'list at least one cluster'),
+    detect: detectSection.optional(),
+    coverage: coverageSection.optional(),
+    reports: reportsSection.optional(),
+  })
+  .strict()
+  .superRefine((job, ctx) => {
+    const seen = new Map<string, number>();
+    job.clusters.forEach((c, i) => {
+      const first = seen.get(c.name);
+      if (first !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['clusters', i, 'name'], message: `"${c.name}" is already the name of clusters[${first}]: names must be unique` });
+      else seen.set(c.name, i);
+    });
+  });
+
+export type JobFile = z.output<typeof jobFileSchema>;
+export type ClusterConfig = z.output<typeof clusterSchema>;
+export type Provider = ClusterConfig['provider'];

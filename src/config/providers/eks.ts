@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { clusterBase, incremental } from '../common.js';
+
+export const eksCluster = z
+  .object({
+    ...clusterBase,
+    ...incremental,
+    provider: z.literal('eks'),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1'),
+    /** EKS cluster name: the log group is /aws/eks/<cluster>/cluster unless logGroup says otherwise. */
+    cluster: z.string().min(1),
+    logGroup: z.string().min(1).optional(),
+    /** CloudWatch Logs endpoint URL (VPC endpoint, proxy, test double). */
+    endpoint: z.url().optional(),
+    eksEndpoint: z.url().optional(),
+    stsEndpoint: z.url().optional(),
+    profile: z.string().optional(),
+    /** Role to assume for this cluster's account. */
+    roleArn: z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN').optional(),
+    /** FilterLogEvents requests per second for this account and region (AWS: 5, not raisable). */
+    requestsPerSecond: z.number().positive().max(5).default(5),
+  })
+  .strict();
