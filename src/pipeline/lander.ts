@@ -23,6 +23,7 @@ export class Lander implements RecordSink {
     private readonly conn: DuckDBConnection,
     private readonly target: LandTarget,
     private readonly stagingDir: string,
+    private readonly onLanded?: (totals: LandCounts) => void,
   ) {
     this.stage = this.newStage();
   }
@@ -56,7 +57,10 @@ export class Lander implements RecordSink {
     this.stage = this.newStage();
     this.checkpoints++;
     this.pending = land(this.conn, stage, this.target, state)
-      .then((c) => void addCounts(this.totals, c))
+      .then((c) => {
+        addCounts(this.totals, c);
+        this.onLanded?.(this.totals);
+      })
       .finally(() => stage.remove());
     // Surface a failure of this landing now if it already happened; otherwise at the next checkpoint.
     await Promise.race([this.pending, Promise.resolve()]);

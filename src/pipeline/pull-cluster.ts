@@ -21,6 +21,8 @@ export interface PullClusterOptions {
   checkpointBytes?: number;
   /** import: files named on the command line (no posture). */
   step?: 'pull' | 'import';
+  /** Called after each landed batch with the running totals. */
+  onProgress?: (counts: LandCounts) => void;
 }
 
 export interface ClusterResult {
@@ -54,7 +56,7 @@ export async function pullCluster(
     posture: [],
     seconds: 0,
   };
-  const lander = new Lander(conn, { cluster: cluster.name, provider: cluster.provider, runId: opts.runId }, opts.stagingDir);
+  const lander = new Lander(conn, { cluster: cluster.name, provider: cluster.provider, runId: opts.runId }, opts.stagingDir, opts.onProgress);
   try {
     const rows = await conn.runAndReadAll(`SELECT stream, CAST(state AS VARCHAR) FROM pull_state WHERE cluster = $1`, [cluster.name]);
     const state = new Map(rows.getRows().map(([k, v]) => [String(k), JSON.parse(String(v)) as unknown]));

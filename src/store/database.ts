@@ -12,6 +12,7 @@ import { StoreError, describe } from '../errors.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const MIGRATIONS_DIR = join(here, 'migrations');
 const REDACT_SQL = readFileSync(join(here, '..', 'normalise', 'redact.sql'), 'utf8');
+const VIEWS_DIR = join(here, '..', '..', 'queries', 'views');
 
 export interface OpenOptions {
   readOnly?: boolean;
@@ -68,7 +69,10 @@ export class Database {
       throw new StoreError(`cannot open ${path}: ${msg}`);
     }
     const db = new Database(path, instance, readOnly);
-    if (!readOnly) await db.migrate();
+    if (!readOnly) {
+      await db.migrate();
+      await db.createViews();
+    }
     return db;
   }
 
@@ -107,6 +111,20 @@ export class Database {
           throw new StoreError(`migration ${m.version}-${m.name} failed: ${describe(err)}`);
         }
       }
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  /** The investigation views and macros (queries/views), recreated on every write so they follow the code. */
+  private async createViews(): Promise<void> {
+    const conn = await this.instance.connect();
+    try {
+      for (const f of readdirSync(VIEWS_DIR).filter((f) => f.endsWith('.sql')).sort()) {
+        for (const stmt of splitSql(readFileSync(join(VIEWS_DIR, f), 'utf8'))) await conn.run(stmt);
+      }
+    } catch (err) {
+      throw new StoreError(`creating the views in ${this.path} failed: ${describe(err)}`);
     } finally {
       conn.closeSync();
     }

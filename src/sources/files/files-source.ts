@@ -9,7 +9,7 @@
 import { describeFsError, discover } from './discover.js';
 import { fingerprint, readHead, readWhole } from './fingerprint.js';
 import { isGzip, readLines } from './read-lines.js';
-import type { Checkpoint, RecordSink, Source, SourceContext, SourceStats } from '../types.js';
+import type { Checkpoint, RecordSink, Source, SourceContext, SourceStats, StateUpdate } from '../types.js';
 
 /** A JSON document this large or smaller may be one pretty-printed value rather than JSON lines. */
 const WHOLE_DOCUMENT_BYTES = 64 * 1024 * 1024;
@@ -59,6 +59,13 @@ export function filesSource(opts: FilesSourceOptions): Source {
       }
       for (const f of found.ignored) ctx.log.debug({ path: f }, 'not a log file name, passed over');
 
+      // Cursors of files read since the last checkpoint: small files share one landing.
+      let pending: StateUpdate[] = [];
+      const flush = async (extra: StateUpdate[] = []): Promise<void> => {
+        const updates = [...pending, ...extra];
+        pending = [];
+        if (updates.length || sink.count) await checkpoint(updates);
+      };
       for (const file of found.files) {
         if (ctx.signal.aborted) break;
         try {
@@ -81,8 +88,15 @@ export function filesSource(opts: FilesSourceOptions): Source {
           }
           const from = prev && (gz || prev.offset <= file.size) ? prev : undefined;
           const s = sink.source(file.path);
-          const save = (offset: number, line: number, complete: boolean): Promise<void> =>
-            checkpoint([{ stream, state: { path: file.path, offset, line, size: file.size, complete } satisfies FileState }]);
+          const cursor = (offset: number, line: number, complete: boolean): StateUpdate => ({
+            stream,
+            state: { path: file.path, offset, line, size: file.size, complete } satisfies FileState,
+          });
+          // A file's end: its cursor waits for the next landing unless enough is staged already.
+          const save = async (offset: number, line: number, complete: boolean): Promise<void> => {
+            pending.push(cursor(offset, line, complete));
+            if (sink.bytes >= ctx.checkpointBytes) await flush();
+          };
 
           if (!from && (await looksLikeOneDocument(file.path))) {
             const doc = readWhole(file.path);
@@ -122,7 +136,7 @@ export function filesSource(opts: FilesSourceOptions): Source {
               line: from?.line ?? 0,
               takeUnterminated: opts.mode === 'import' || Date.now() - file.mtimeMs >= SETTLE_MS,
               between: async (pos) => {
-                if (sink.bytes >= ctx.checkpointBytes) await save(pos.offset, pos.line, false);
+                if (sink.bytes >= ctx.checkpointBytes) await flush([cursor(pos.offset, pos.line, false)]);
               },
             },
           );
@@ -137,6 +151,7 @@ export function filesSource(opts: FilesSourceOptions): Source {
           ctx.log.warn({ path: file.path }, msg);
         }
       }
+      await flush();
       return { ...stats, problems: problems.length ? problems.join('\n') : null };
     },
   };
