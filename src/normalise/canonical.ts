@@ -27,13 +27,14 @@ const expectTimestamp = (field: string, expr: string): string =>
      THEN '${field} "' || left(${expr}, 40) || '" is not a timestamp' END`;
 
 /**
- * SQL selecting typed rows from relation `src`, which has: q, s, l, i, r, envelope, e (Event struct),
- * pid, ing, logname, etime, erec, dec_o, stage_o. Parameters: $cluster, $provider, $run_id.
+ * SQL selecting typed rows from relation `src`, which has: q, s, l, i, x, u, a, envelope, pre_fate,
+ * skip_reason, unreadable, e (Event struct), pid, ing, logname, etime, erec, dec_o, stage_o.
+ * Parameters: $2 cluster, $3 provider ($1 is the staged file).
  */
 export function canonicalSelect(src: string): string {
   return `
 SELECT
-  q, s, l, i, envelope, r,
+  q, s, l, i, x, t, u, a, e, envelope, pre_fate, skip_reason, unreadable,
   list_filter([
     ${expectType('user', 'e.user', 'OBJECT')},
     ${expectType('impersonatedUser', 'e.impersonatedUser', 'OBJECT')},
@@ -45,10 +46,11 @@ SELECT
     ${expectTimestamp('stageTimestamp', 'e.stageTimestamp')},
     CASE WHEN (json_extract_string(e.responseStatus, '$.code')) IS NOT NULL AND TRY_CAST(json_extract_string(e.responseStatus, '$.code') AS INTEGER) IS NULL
          THEN 'responseStatus.code "' || left(json_extract_string(e.responseStatus, '$.code'), 20) || '" is not a number' END
-  ], lambda x: x IS NOT NULL) AS problems,
-  $cluster AS cluster,
-  $provider AS provider,
-  coalesce(nullif(e.auditID, ''), nullif(pid, ''), 'sha256:' || sha256(CAST(r AS VARCHAR))) AS audit_id,
+  ], lambda problem: problem IS NOT NULL) AS problems,
+  $2 AS cluster,
+  $3 AS provider,
+  -- no audit ID (degenerate or hand-made records): a hash of the whole record, stable across reruns
+  coalesce(nullif(e.auditID, ''), nullif(pid, ''), 'sha256:' || sha256(CAST(coalesce(CAST(u AS VARCHAR), '') || coalesce(CAST(a AS VARCHAR), '') AS VARCHAR))) AS audit_id,
   coalesce(stage_o, nullif(e.stage, ''), 'Unknown') AS stage,
   e.level AS level,
   e.verb AS verb,

@@ -44,19 +44,19 @@ export const ENVELOPE_FIELDS = [
   ['operation', 'JSON'],
   ['resource', 'JSON'],
   ['labels', 'JSON'],
+  ['severity', 'VARCHAR'],
   // Azure diagnostic record (Event Hub, storage account)
   ['category', 'VARCHAR'],
   ['properties', 'JSON'],
   ['time', 'VARCHAR'],
   ['resourceId', 'VARCHAR'],
-  // Log Analytics rows (AKSAudit, AKSAuditAdmin, AzureDiagnostics). Only keys that no other envelope
-  // spells the same way ignoring case: SQL names are case-insensitive, so `AuditId` and `auditID` cannot
-  // both be fields of one struct. The aks envelopes read their other columns with a second transform.
+  ['operationName', 'VARCHAR'],
+  // Keys that mark a Log Analytics row (AKSAudit, AKSAuditAdmin, AzureDiagnostics). Such rows are read
+  // through their own column (LOG_ANALYTICS_ROW_FIELDS): SQL names are case-insensitive, so `AuditId`
+  // and `auditID` cannot both be fields of one struct.
   ['TimeGenerated', 'VARCHAR'],
   ['StageReceivedTime', 'VARCHAR'],
   ['RequestReceivedTime', 'VARCHAR'],
-  ['IngestionTime', 'VARCHAR'],
-  ['_ResourceId', 'VARCHAR'],
   ['log_s', 'VARCHAR'],
   // batches and wrappers
   ['records', 'JSON'],
@@ -66,16 +66,48 @@ export const ENVELOPE_FIELDS = [
   ['log', 'JSON'],
 ] as const;
 
+/** A Log Analytics row: AKSAudit / AKSAuditAdmin columns (dynamic ones as JSON) and AzureDiagnostics'. */
+export const LOG_ANALYTICS_ROW_FIELDS = [
+  ['AuditId', 'VARCHAR'],
+  ['Level', 'VARCHAR'],
+  ['Stage', 'VARCHAR'],
+  ['RequestUri', 'VARCHAR'],
+  ['Verb', 'VARCHAR'],
+  ['User', 'JSON'],
+  ['ImpersonatedUser', 'JSON'],
+  ['SourceIps', 'JSON'],
+  ['UserAgent', 'VARCHAR'],
+  ['ObjectRef', 'JSON'],
+  ['ResponseStatus', 'JSON'],
+  ['RequestObject', 'JSON'],
+  ['ResponseObject', 'JSON'],
+  ['Annotations', 'JSON'],
+  ['RequestReceivedTime', 'VARCHAR'],
+  ['StageReceivedTime', 'VARCHAR'],
+  ['TimeGenerated', 'VARCHAR'],
+  ['IngestionTime', 'VARCHAR'],
+  ['Type', 'VARCHAR'],
+  ['PodName', 'VARCHAR'],
+  ['_ResourceId', 'VARCHAR'],
+  ['log_s', 'VARCHAR'],
+  ['Category', 'VARCHAR'],
+  ['pod_s', 'VARCHAR'],
+] as const;
+
 const spec = (fields: ReadonlyArray<readonly [string, string]>): string =>
   JSON.stringify(Object.fromEntries(fields.map(([k, t]) => [k, t])));
+const structType = (fields: ReadonlyArray<readonly [string, string]>): string =>
+  `STRUCT(${fields.map(([k, t]) => `"${k}" ${t}`).join(', ')})`;
 
 /** json_transform structure for a bare Event. */
 export const EVENT_SPEC = spec(EVENT_FIELDS);
-/** json_transform structure for any record: Event fields plus every envelope's keys. */
-export const RECORD_SPEC = spec([...EVENT_FIELDS, ...ENVELOPE_FIELDS]);
+/** read_json type of a staged record (`r`): Event fields plus every envelope's top-level keys. */
+export const RECORD_STRUCT = structType([...EVENT_FIELDS, ...ENVELOPE_FIELDS]);
+/** read_json type of a staged Log Analytics row (`a`). */
+export const LOG_ANALYTICS_ROW_STRUCT = structType(LOG_ANALYTICS_ROW_FIELDS);
 
 /** SQL type of the intermediate Event struct, as json_transform(x, EVENT_SPEC) returns it. */
-export const EVENT_STRUCT = `STRUCT(${EVENT_FIELDS.map(([k, t]) => `"${k}" ${t}`).join(', ')})`;
+export const EVENT_STRUCT = structType(EVENT_FIELDS);
 
 /** Build the Event struct from named SQL expressions; missing fields are NULL of the right type. */
 export function eventStruct(exprs: Partial<Record<EventField, string>>): string {

@@ -1,110 +1,118 @@
 /**
- * Normalisation as set-based SQL over a staged file (see store/stage.ts for its line format):
- *   1. kt_records: each staged record parsed once into the record struct, batches unwrapped, envelope named;
- *   2. kt_rows: each envelope reads its Event and facts, then the canonical projection types, checks and
- *      redacts, and says for every record whether it lands, is skipped (not audit data) or is quarantined.
- * The statements are built once from the envelope registry; the caller runs them inside its transaction.
+ * Normalisation as one set-based SQL statement over a staged file (see store/stage.ts for its lines).
+ * read_json parses each record once, straight into the record struct (`r`) or, for Log Analytics rows,
+ * the row struct (`a`); the envelope is named; each envelope's expressions (evaluated only for its own
+ * rows) read the Event and its facts; the canonical projection types, checks and redacts. The result,
+ * kt_rows, says for every record what happens to it:
+ *   land | skip (a known envelope that is not audit data) | quarantine (with the reason)
+ *   | batch (a record holding records) | rekey (a Log Analytics row staged as `r`) | unknown (no known shape)
+ * The last three go back to the lander, which reads their text and stages them again (elements of a
+ * batch, the row under `a`) or explains them; they never need the record text in SQL.
  */
 import { canonicalSelect } from './canonical.js';
 import type { Envelope } from './envelope.js';
-import { jsonOrEmbedded } from './envelope.js';
-import { RECORD_SPEC } from './event-shape.js';
+import { LOG_ANALYTICS_ROW_STRUCT, RECORD_STRUCT } from './event-shape.js';
 import { ENVELOPES } from './registry.js';
 
 /** Largest record DuckDB is asked to parse; larger lines are quarantined before staging. */
 export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
-const BATCH_ELEMENTS = `CASE
-    WHEN starts_with(CAST(r AS VARCHAR), '[') THEN CAST(r AS JSON[])
-    WHEN json_type(u.records) = 'ARRAY' THEN CAST(u.records AS JSON[])
-    WHEN json_type(u.events) = 'ARRAY' THEN CAST(u.events AS JSON[])
-    WHEN u.kind = 'EventList' AND json_type(u.items) = 'ARRAY' THEN CAST(u.items AS JSON[])
-    WHEN json_type(u.entries) = 'ARRAY' THEN CAST(u.entries AS JSON[])
-    WHEN u.log IS NOT NULL AND u.kind IS NULL AND u.auditID IS NULL THEN [${jsonOrEmbedded('u.log')}]
-  END`;
+export const FATES = ['land', 'skip', 'quarantine', 'batch', 'rekey', 'unknown'] as const;
+export type Fate = (typeof FATES)[number];
 
-/** Statement 1: read the staged file into kt_records. Parameter $1: the staged file path. */
-export function recordsSql(): string {
+const IS_BATCH = `(json_type(u.records) = 'ARRAY' OR json_type(u.events) = 'ARRAY' OR (u.kind = 'EventList' AND json_type(u.items) = 'ARRAY')
+    OR json_type(u.entries) = 'ARRAY' OR (u.log IS NOT NULL AND u.kind IS NULL AND u.auditID IS NULL))`;
+const IS_LOG_ANALYTICS_ROW = `(u.TimeGenerated IS NOT NULL OR u.StageReceivedTime IS NOT NULL OR u.RequestReceivedTime IS NOT NULL OR u.log_s IS NOT NULL)`;
+
+function guarded(env: Envelope, expr: string): string {
+  return `CASE WHEN envelope = '${env.name}' THEN ${expr} END`;
+}
+
+function byEnvelope(pick: (e: Envelope) => string | undefined, cast: string): string {
+  const arms = ENVELOPES.filter((e) => pick(e) !== undefined).map((e) => `WHEN '${e.name}' THEN CAST(${pick(e)} AS ${cast})`);
+  return arms.length ? `CASE envelope ${arms.join(' ')} END` : `NULL::${cast}`;
+}
+
+function checkPrepareNames(): void {
+  const seen = new Map<string, string>();
+  for (const env of ENVELOPES)
+    for (const layer of env.prepare ?? [])
+      for (const name of Object.keys(layer)) {
+        const other = seen.get(name);
+        if (other && other !== env.name) throw new Error(`prepare column "${name}" is used by envelopes ${other} and ${env.name}: names must be unique`);
+        seen.set(name, env.name);
+      }
+}
+
+let cached: string | undefined;
+
+/** The statement creating kt_rows from staged file $1 for cluster $2 of provider $3. */
+export function normaliseSql(): string {
+  if (cached) return cached;
+  checkPrepareNames();
   const classify = ENVELOPES.map((e) => `WHEN ${e.match} THEN '${e.name}'`).join('\n      ');
-  return `
-CREATE OR REPLACE TEMP TABLE kt_records AS
+  const depth = Math.max(0, ...ENVELOPES.map((e) => e.prepare?.length ?? 0));
+  let from = 'classified';
+  const layers: string[] = [];
+  for (let i = 0; i < depth; i++) {
+    const cols = ENVELOPES.flatMap((e) => Object.entries(e.prepare?.[i] ?? {}).map(([k, v]) => `${guarded(e, v)} AS ${k}`));
+    layers.push(`layer${i} AS (SELECT *, ${cols.join(',\n    ')} FROM ${from})`);
+    from = `layer${i}`;
+  }
+  cached = `
+CREATE OR REPLACE TEMP TABLE kt_rows AS
 WITH staged AS (
-  SELECT q, s, l, x, t, r
+  SELECT q, s, l, i, x, t, r AS u, a
   FROM read_json($1, format = 'newline_delimited', ignore_errors = true,
                  maximum_object_size = ${MAX_RECORD_BYTES + 4096},
-                 columns = {q: 'BIGINT', s: 'INTEGER', l: 'BIGINT', x: 'VARCHAR', t: 'VARCHAR', r: 'JSON'})
+                 columns = {q: 'BIGINT', s: 'INTEGER', l: 'BIGINT', i: 'INTEGER', x: 'VARCHAR', t: 'VARCHAR', r: '${RECORD_STRUCT}', a: '${LOG_ANALYTICS_ROW_STRUCT}'})
 ),
-top AS (
-  SELECT q, s, l, x, t, r, json_transform(r, '${RECORD_SPEC}') AS u FROM staged
-),
-top_b AS (SELECT *, ${BATCH_ELEMENTS} AS elems FROM top),
-expanded AS (
-  SELECT q, s, l, NULL::INTEGER AS i, x, t, r, u FROM top_b WHERE elems IS NULL
-  UNION ALL
-  SELECT q, s, l, CAST(i - 1 AS INTEGER) AS i, NULL AS x, NULL AS t, e AS r, json_transform(e, '${RECORD_SPEC}') AS u
-  FROM (SELECT q, s, l, unnest(elems) AS e, generate_subscripts(elems, 1) AS i FROM top_b WHERE elems IS NOT NULL)
-)
-SELECT *,
-  CASE WHEN x IS NOT NULL THEN NULL
+classified AS (
+  SELECT *,
+    CASE
+      WHEN x IS NOT NULL THEN 'quarantine'
+      WHEN a IS NULL AND ${IS_BATCH} THEN 'batch'
+      WHEN a IS NULL AND ${IS_LOG_ANALYTICS_ROW} THEN 'rekey'
+    END AS pre_fate,
+    CASE WHEN x IS NOT NULL THEN NULL
+      WHEN a IS NULL AND (${IS_BATCH} OR ${IS_LOG_ANALYTICS_ROW}) THEN NULL
       ${classify}
-  END AS envelope
-FROM expanded`;
-}
-
-function envelopeSelect(env: Envelope): string {
-  let from = `(SELECT * FROM kt_records WHERE envelope = '${env.name}')`;
-  for (const layer of env.prepare ?? []) {
-    const cols = Object.entries(layer).map(([k, v]) => `${v} AS ${k}`).join(',\n    ');
-    from = `(SELECT *,\n    ${cols}\n  FROM ${from})`;
-  }
-  const m = env.meta;
-  const o = env.overrides ?? {};
-  return `SELECT q, s, l, i, r, envelope,
-    ${env.outOfScope ?? 'NULL'} AS skip_reason,
-    ${env.event} AS e,
-    ${env.unreadable ?? 'NULL'} AS unreadable,
-    CAST(${m.providerEventId ?? 'NULL'} AS VARCHAR) AS pid,
-    CAST(${m.ingestedAt ?? 'NULL'} AS VARCHAR) AS ing,
-    CAST(${m.logName ?? 'NULL'} AS VARCHAR) AS logname,
-    CAST(${m.envelopeTime ?? 'NULL'} AS VARCHAR) AS etime,
-    CAST(${m.envelopeRecord ?? 'NULL'} AS JSON) AS erec,
-    CAST(${o.decision ?? 'NULL'} AS VARCHAR) AS dec_o,
-    CAST(${o.stage ?? 'NULL'} AS VARCHAR) AS stage_o
-  FROM ${from}`;
-}
-
-/** Why a record that is not JSON object of a known shape is not landed. */
-const UNKNOWN_REASON = `CASE
-    WHEN json_type(r) <> 'OBJECT' THEN 'not a JSON object but a JSON ' || lower(json_type(r))
-    WHEN u.kind IS NOT NULL THEN 'not an audit record: kind is ' || left(CAST(json_extract(r, '$.kind') AS VARCHAR), 40) || ', expected "Event"'
-    ELSE 'not a known audit record shape (top-level keys: ' || array_to_string(json_keys(r)[1:10], ', ') || ')'
-  END`;
-
-/**
- * Statement 2: kt_rows, one row per record with its fate: `fate` is land | skip | quarantine, and
- * `reason` says why for the last two. Parameters: $cluster, $provider.
- */
-export function rowsSql(): string {
-  const envelopes = ENVELOPES.map(envelopeSelect).join('\n  UNION ALL BY NAME\n  ');
-  return `
-CREATE OR REPLACE TEMP TABLE kt_rows AS
-WITH read AS (
-  ${envelopes}
+    END AS envelope
+  FROM staged
 ),
-typed AS (${canonicalSelect('(SELECT * FROM read WHERE skip_reason IS NULL AND e IS NOT NULL)')})
-SELECT *,
-  CASE WHEN len(problems) = 0 THEN 'land' ELSE 'quarantine' END AS fate,
-  CASE WHEN len(problems) > 0 THEN 'wrong field types: ' || array_to_string(problems, '; ') END AS reason
-FROM typed
-UNION ALL BY NAME
-SELECT q, s, l, i, envelope, r,
-  CASE WHEN skip_reason IS NOT NULL THEN 'skip' ELSE 'quarantine' END AS fate,
-  coalesce(skip_reason, unreadable, 'the embedded event could not be read') AS reason
-FROM read WHERE skip_reason IS NOT NULL OR e IS NULL
-UNION ALL BY NAME
-SELECT q, s, l, i, NULL AS envelope, r, 'quarantine' AS fate, ${UNKNOWN_REASON} AS reason
-FROM kt_records WHERE envelope IS NULL AND x IS NULL
-UNION ALL BY NAME
-SELECT q, s, l, i, NULL AS envelope, t, 'quarantine' AS fate, x AS reason
-FROM kt_records WHERE x IS NOT NULL`;
+${layers.length ? layers.join(',\n') + ',' : ''}
+read AS (
+  SELECT q, s, l, i, x, t, u, a, envelope, pre_fate,
+    ${byEnvelope((e) => e.outOfScope, 'VARCHAR')} AS skip_reason,
+    CASE envelope ${ENVELOPES.map((e) => `WHEN '${e.name}' THEN ${e.event}`).join(' ')} END AS e,
+    ${byEnvelope((e) => e.unreadable, 'VARCHAR')} AS unreadable,
+    ${byEnvelope((e) => e.meta.providerEventId, 'VARCHAR')} AS pid,
+    ${byEnvelope((e) => e.meta.ingestedAt, 'VARCHAR')} AS ing,
+    ${byEnvelope((e) => e.meta.logName, 'VARCHAR')} AS logname,
+    ${byEnvelope((e) => e.meta.envelopeTime, 'VARCHAR')} AS etime,
+    ${byEnvelope((e) => e.meta.envelopeRecord, 'JSON')} AS erec,
+    ${byEnvelope((e) => e.overrides?.decision, 'VARCHAR')} AS dec_o,
+    ${byEnvelope((e) => e.overrides?.stage, 'VARCHAR')} AS stage_o
+  FROM ${from}
+),
+typed AS (${canonicalSelect('read')})
+SELECT * EXCLUDE (x, t, u, a, e, problems, pre_fate, skip_reason, unreadable),
+  CASE
+    WHEN pre_fate IS NOT NULL THEN pre_fate
+    WHEN envelope IS NULL THEN 'unknown'
+    WHEN skip_reason IS NOT NULL THEN 'skip'
+    WHEN e IS NULL THEN 'quarantine'
+    WHEN len(problems) > 0 THEN 'quarantine'
+    ELSE 'land'
+  END AS fate,
+  CASE
+    WHEN x IS NOT NULL THEN x
+    WHEN pre_fate IS NOT NULL OR envelope IS NULL THEN NULL
+    WHEN skip_reason IS NOT NULL THEN skip_reason
+    WHEN e IS NULL THEN coalesce(unreadable, 'the embedded event could not be read')
+    WHEN len(problems) > 0 THEN 'wrong field types: ' || array_to_string(problems, '; ')
+  END AS reason,
+  t AS refused_text
+FROM typed`;
+  return cached;
 }

@@ -17,6 +17,8 @@ export class Lander implements RecordSink {
   private stage: StageFile;
   private pending: Promise<void> = Promise.resolve();
   readonly totals: LandCounts = emptyCounts();
+  /** Source locations of this pull, shared by its stage files (indexes stay valid across checkpoints). */
+  private readonly sources: string[] = [];
   checkpoints = 0;
 
   constructor(
@@ -82,7 +84,7 @@ export class Lander implements RecordSink {
   }
 
   private newStage(): StageFile {
-    return new StageFile(join(this.stagingDir, `${process.pid}-${this.target.cluster.replace(/[^\w.-]/g, '_')}-${++sequence}.ndjson`));
+    return new StageFile(join(this.stagingDir, `${process.pid}-${this.target.cluster.replace(/[^\w.-]/g, '_')}-${++sequence}.ndjson`), this.sources);
   }
 }
 

@@ -2,11 +2,17 @@
  * Landing one staged file: normalise it, insert the new events, quarantine what cannot be read, and
  * commit the source's cursor with them, in one transaction. A crash at any point leaves either all of it
  * or none of it; a rerun re-stages from the last committed cursor and the anti-join drops what landed.
+ *
+ * Most records land in the first round. The few SQL hands back (batches, Log Analytics rows staged as
+ * plain records, records of no known shape) are read back here, staged again as their elements or under
+ * their own key, and normalised in a further round inside the same transaction.
  */
+import { rmSync, writeFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { listValue } from '@duckdb/node-api';
-import { recordsSql, rowsSql } from '../normalise/normalise.js';
-import type { StageFile } from './stage.js';
+import { normaliseSql } from '../normalise/normalise.js';
+import { explain, unwrapBatch } from '../normalise/unwrap.js';
+import { StageFile, type StagedText } from './stage.js';
 
 export interface LandTarget {
   cluster: string;
@@ -67,16 +73,20 @@ export function addCounts(into: LandCounts, c: LandCounts): LandCounts {
   return into;
 }
 
-let eventColumns: string[] | undefined;
+const columnCache = new WeakMap<DuckDBConnection, string[]>();
 async function auditEventColumns(conn: DuckDBConnection): Promise<string[]> {
-  eventColumns ??= (
-    await conn.runAndReadAll(
-      `SELECT column_name FROM information_schema.columns WHERE table_name = 'audit_events' AND table_schema = 'main' ORDER BY ordinal_position`,
+  let cols = columnCache.get(conn);
+  if (!cols) {
+    cols = (
+      await conn.runAndReadAll(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = 'audit_events' AND table_schema = 'main' ORDER BY ordinal_position`,
+      )
     )
-  )
-    .getRows()
-    .map((r) => String(r[0]));
-  return eventColumns;
+      .getRows()
+      .map((r) => String(r[0]));
+    columnCache.set(conn, cols);
+  }
+  return cols;
 }
 
 // Columns the lander fills itself rather than the normaliser.
@@ -88,8 +98,20 @@ const LANDER_COLUMNS: Record<string, string> = {
   source_item: 'i',
 };
 
+/** Rounds of re-staging: batch -> elements -> (a Log Analytics row re-keyed) is the deepest legitimate chain. */
+const MAX_ROUNDS = 3;
+
+interface Quarantined {
+  s: number;
+  l: number;
+  i: number | null;
+  envelope: string | null;
+  reason: string;
+  text: string;
+}
+
 /**
- * Land a closed stage file for one cluster, with the state updates that describe what it covers.
+ * Land a stage file for one cluster, with the state updates that describe what it covers.
  * The caller owns the stage file (and removes it afterwards).
  */
 export async function land(
@@ -100,93 +122,16 @@ export async function land(
 ): Promise<LandCounts> {
   stage.close();
   const counts = emptyCounts();
-  const sources = listValue([...stage.sourceLocations]);
+  const sources = listValue(stage.sourceLocations.length ? [...stage.sourceLocations] : ['']);
   const cols = await auditEventColumns(conn);
+  const extraStages: StageFile[] = [];
   await conn.run('BEGIN TRANSACTION');
   try {
-    if (stage.count > 0) {
-      await conn.run(recordsSql(), [stage.path]);
-      await conn.run(rowsSql(), { cluster: target.cluster, provider: target.provider });
-
-      // Records whose staged line DuckDB could not parse: not JSON. Find them by their missing sequence number.
-      const seen = await conn.runAndReadAll(`SELECT DISTINCT q FROM kt_records`);
-      const present = new Set(seen.getRows().map((r) => Number(r[0])));
-      const missing: number[] = [];
-      for (let q = 0; q < stage.count; q++) if (!present.has(q)) missing.push(q);
-      if (missing.length) {
-        const stmt = await conn.prepare(
-          `INSERT INTO quarantine (run_id, cluster, source, source_line, reason, raw, raw_bytes, quarantined_at)
-           VALUES ($1, $2, $3, $4, $5, kt_safe_raw($6), $7, now())`,
-        );
-        for (const f of stage.explain(missing)) {
-          stmt.bind([target.runId, target.cluster, stage.sourceLocations[f.source] ?? null, f.line, f.reason, f.text, Buffer.byteLength(f.text)]);
-          await stmt.run();
-        }
-        counts.quarantined += missing.length;
-        counts.records += missing.length;
-        bump(counts.byEnvelope, 'unparsed', 'quarantined', missing.length);
-      }
-
-      await conn.run(
-        `INSERT INTO quarantine (run_id, cluster, source, source_line, source_item, envelope, reason, raw, raw_bytes, quarantined_at)
-         SELECT $run_id, $cluster, $sources[s + 1], l, i, envelope, reason,
-                kt_safe_raw(coalesce(t, CAST(r AS VARCHAR))), length(coalesce(t, CAST(r AS VARCHAR))), now()
-         FROM kt_rows WHERE fate = 'quarantine'`,
-        { run_id: target.runId, cluster: target.cluster, sources },
-      );
-
-      // Already landed (by an earlier run or an overlapping window), or twice in this batch.
-      const range = (
-        await conn.runAndReadAll(`SELECT min(event_time)::VARCHAR, max(event_time)::VARCHAR FROM kt_rows WHERE fate = 'land'`)
-      ).getRows()[0]!;
-      await conn.run(
-        `CREATE OR REPLACE TEMP TABLE kt_dup AS
-         SELECT b.q, coalesce(b.i, -1) AS i FROM kt_rows b
-         WHERE b.fate = 'land' AND EXISTS (
-           SELECT 1 FROM audit_events a
-           WHERE a.cluster = $cluster AND a.event_time BETWEEN CAST($lo AS TIMESTAMPTZ) AND CAST($hi AS TIMESTAMPTZ)
-             AND a.audit_id = b.audit_id AND a.stage = b.stage)
-         UNION
-         SELECT q, coalesce(i, -1) FROM (
-           SELECT q, i, row_number() OVER (PARTITION BY audit_id, stage ORDER BY q, i) AS n FROM kt_rows WHERE fate = 'land')
-         WHERE n > 1`,
-        { cluster: target.cluster, lo: range[0] === null ? null : String(range[0]), hi: range[1] === null ? null : String(range[1]) },
-      );
-      const select = cols.map((c) => `${LANDER_COLUMNS[c] ?? `b.${c}`} AS ${c}`).join(', ');
-      const inserted = await conn.run(
-        `INSERT INTO audit_events BY NAME
-         SELECT ${select} FROM kt_rows b
-         WHERE b.fate = 'land' AND NOT EXISTS (SELECT 1 FROM kt_dup d WHERE d.q = b.q AND d.i = coalesce(b.i, -1))`,
-        { run_id: target.runId, sources },
-      );
-      counts.landed = inserted.rowsChanged;
-      if (counts.landed > 0) counts.newestEvent = String(range[1]);
-
-      const fates = await conn.runAndReadAll(
-        `SELECT coalesce(b.envelope, 'unknown'), CASE WHEN d.q IS NOT NULL THEN 'duplicate' ELSE b.fate END, b.reason, count(*)
-         FROM kt_rows b LEFT JOIN kt_dup d ON d.q = b.q AND d.i = coalesce(b.i, -1)
-         GROUP BY ALL`,
-      );
-      for (const [env, fate, reason, n] of fates.getRows()) {
-        const k = String(env);
-        const c = Number(n);
-        counts.records += c;
-        if (fate === 'land') bump(counts.byEnvelope, k, 'landed', c);
-        else if (fate === 'duplicate') {
-          counts.duplicates += c;
-          bump(counts.byEnvelope, k, 'duplicates', c);
-        } else if (fate === 'skip') {
-          counts.skipped += c;
-          bump(counts.byEnvelope, k, 'skipped', c);
-          counts.skipReasons[String(reason)] = (counts.skipReasons[String(reason)] ?? 0) + c;
-        } else {
-          counts.quarantined += c;
-          bump(counts.byEnvelope, k, 'quarantined', c);
-        }
-      }
-      await conn.run('DROP TABLE IF EXISTS kt_dup');
-      await conn.run('DROP TABLE IF EXISTS kt_rows');
-      await conn.run('DROP TABLE IF EXISTS kt_records');
+    let current: StageFile | null = stage.count > 0 ? stage : null;
+    for (let round = 1; current && round <= MAX_ROUNDS; round++) {
+      const next = await landRound(conn, current, target, cols, sources, counts, round);
+      if (next) extraStages.push(next);
+      current = next;
     }
     for (const u of state) {
       await conn.run(
@@ -199,8 +144,161 @@ export async function land(
   } catch (err) {
     await conn.run('ROLLBACK').catch(() => undefined);
     throw err;
+  } finally {
+    for (const s of extraStages) s.remove();
   }
   return counts;
+}
+
+async function landRound(
+  conn: DuckDBConnection,
+  stage: StageFile,
+  target: LandTarget,
+  cols: string[],
+  sources: ReturnType<typeof listValue>,
+  counts: LandCounts,
+  round: number,
+): Promise<StageFile | null> {
+  await conn.run(normaliseSql(), [stage.path, target.cluster, target.provider]);
+
+  // Everything that lands in this round: new, or already there (an earlier run, an overlapping
+  // window, an earlier round) or twice in this batch.
+  const range = (await conn.runAndReadAll(`SELECT min(event_time)::VARCHAR, max(event_time)::VARCHAR FROM kt_rows WHERE fate = 'land'`)).getRows()[0]!;
+  if (range[0] !== null) {
+    await conn.run(
+      `CREATE OR REPLACE TEMP TABLE kt_dup AS
+       SELECT b.q FROM kt_rows b
+       WHERE b.fate = 'land' AND EXISTS (
+         SELECT 1 FROM audit_events a
+         WHERE a.cluster = $cluster AND a.event_time BETWEEN CAST($lo AS TIMESTAMPTZ) AND CAST($hi AS TIMESTAMPTZ)
+           AND a.audit_id = b.audit_id AND a.stage = b.stage)
+       UNION
+       SELECT q FROM (SELECT q, row_number() OVER (PARTITION BY audit_id, stage ORDER BY q) AS n FROM kt_rows WHERE fate = 'land')
+       WHERE n > 1`,
+      { cluster: target.cluster, lo: String(range[0]), hi: String(range[1]) },
+    );
+    const select = cols.map((c) => `${LANDER_COLUMNS[c] ?? `b.${c}`} AS ${c}`).join(', ');
+    const inserted = await conn.run(
+      `INSERT INTO audit_events BY NAME
+       SELECT ${select} FROM kt_rows b
+       WHERE b.fate = 'land' AND b.q NOT IN (SELECT q FROM kt_dup)`,
+      { run_id: target.runId, sources },
+    );
+    counts.landed += inserted.rowsChanged;
+    if (inserted.rowsChanged > 0 && (!counts.newestEvent || String(range[1]) > counts.newestEvent)) counts.newestEvent = String(range[1]);
+  } else {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE kt_dup AS SELECT NULL::BIGINT AS q WHERE false`);
+  }
+
+  const fates = await conn.runAndReadAll(
+    `SELECT coalesce(envelope, ''), CASE WHEN fate = 'land' AND q IN (SELECT q FROM kt_dup) THEN 'duplicate' ELSE fate END, reason, count(*)
+     FROM kt_rows GROUP BY ALL`,
+  );
+  for (const [env, fate, reason, n] of fates.getRows()) {
+    const k = String(env) || 'unknown';
+    const c = Number(n);
+    if (fate === 'land') {
+      counts.records += c;
+      bump(counts.byEnvelope, k, 'landed', c);
+    } else if (fate === 'duplicate') {
+      counts.records += c;
+      counts.duplicates += c;
+      bump(counts.byEnvelope, k, 'duplicates', c);
+    } else if (fate === 'skip') {
+      counts.records += c;
+      counts.skipped += c;
+      bump(counts.byEnvelope, k, 'skipped', c);
+      counts.skipReasons[String(reason)] = (counts.skipReasons[String(reason)] ?? 0) + c;
+    }
+  }
+
+  // What SQL hands back: quarantined (for their text), batches, re-keys, unknown shapes, and lines read_json could not parse.
+  const back = await conn.runAndReadAll(
+    `SELECT q, fate, envelope, reason, refused_text FROM kt_rows WHERE fate NOT IN ('land', 'skip') ORDER BY q`,
+  );
+  const handBack = new Map<number, { fate: string; envelope: string | null; reason: string | null; refused: string | null }>();
+  for (const [q, fate, envelope, reason, refused] of back.getRows()) {
+    handBack.set(Number(q), { fate: String(fate), envelope: envelope === null ? null : String(envelope), reason: reason === null ? null : String(reason), refused: refused === null ? null : String(refused) });
+  }
+  const present = await conn.runAndReadAll(`SELECT count(DISTINCT q) FROM kt_rows`);
+  const missing: number[] = [];
+  if (Number(present.getRows()[0]![0]) < stage.count) {
+    const seen = new Set((await conn.runAndReadAll(`SELECT DISTINCT q FROM kt_rows`)).getRows().map((r) => Number(r[0])));
+    for (let q = 0; q < stage.count; q++) if (!seen.has(q)) missing.push(q);
+  }
+  await conn.run('DROP TABLE IF EXISTS kt_rows');
+  await conn.run('DROP TABLE IF EXISTS kt_dup');
+  if (!handBack.size && !missing.length) return null;
+
+  const quarantine: Quarantined[] = [];
+  const next = new StageFile(`${stage.path}.round${round + 1}`, stage.sourceLocations as string[]);
+  const texts = stage.read([...handBack.keys(), ...missing].sort((a, b) => a - b));
+  const toElements = (t: StagedText, elements: unknown[]) => {
+    if (round >= MAX_ROUNDS - 1 || t.item !== null) {
+      quarantine.push({ s: t.source, l: t.line, i: t.item, envelope: null, reason: 'a batch inside a batch: not a known audit record shape', text: t.text });
+      return;
+    }
+    if (!elements.length) {
+      counts.records += 1;
+      counts.skipped += 1;
+      counts.skipReasons['a batch record with no records in it'] = (counts.skipReasons['a batch record with no records in it'] ?? 0) + 1;
+    }
+    elements.forEach((el, k) => next.addText(t.source, t.line, JSON.stringify(el), k));
+  };
+  for (const t of texts) {
+    const h = handBack.get(t.q);
+    if (!h) {
+      // read_json could not parse the staged line: the record is not JSON
+      const why = explain(t.text);
+      if (why.kind === 'elements') toElements(t, why.elements);
+      else quarantine.push({ s: t.source, l: t.line, i: t.item, envelope: null, reason: why.reason, text: t.text });
+    } else if (h.fate === 'quarantine') {
+      quarantine.push({ s: t.source, l: t.line, i: t.item, envelope: h.envelope, reason: h.reason ?? 'unreadable', text: h.refused ?? t.text });
+    } else if (h.fate === 'batch') {
+      const u = unwrapBatch(t.text);
+      if (u.kind === 'elements') toElements(t, u.elements);
+      else quarantine.push({ s: t.source, l: t.line, i: t.item, envelope: null, reason: u.reason, text: t.text });
+    } else if (h.fate === 'rekey') {
+      next.addText(t.source, t.line, t.text, t.item, 'a');
+    } else {
+      const why = explain(t.text);
+      if (why.kind === 'elements') toElements(t, why.elements);
+      else quarantine.push({ s: t.source, l: t.line, i: t.item, envelope: null, reason: why.reason, text: t.text });
+    }
+  }
+  if (quarantine.length) await insertQuarantine(conn, `${stage.path}.quarantine`, quarantine, target, sources, counts);
+  next.close();
+  if (next.count === 0) {
+    next.remove();
+    return null;
+  }
+  return next;
+}
+
+async function insertQuarantine(
+  conn: DuckDBConnection,
+  path: string,
+  rows: Quarantined[],
+  target: LandTarget,
+  sources: ReturnType<typeof listValue>,
+  counts: LandCounts,
+): Promise<void> {
+  // Staged like everything else: a set-based insert, and the text never leaves kt_safe_raw unredacted.
+  writeFileSync(path, rows.map((r) => JSON.stringify(r)).join('\n') + '\n', { mode: 0o600 });
+  try {
+    await conn.run(
+      `INSERT INTO quarantine (run_id, cluster, source, source_line, source_item, envelope, reason, raw, raw_bytes, quarantined_at)
+       SELECT $run_id, $cluster, $sources[s + 1], l, i, envelope, reason, kt_safe_raw(text), strlen(text), now()
+       FROM read_json($path, format = 'newline_delimited',
+                      columns = {s: 'INTEGER', l: 'BIGINT', i: 'INTEGER', envelope: 'VARCHAR', reason: 'VARCHAR', text: 'VARCHAR'})`,
+      { run_id: target.runId, cluster: target.cluster, sources, path },
+    );
+  } finally {
+    rmSync(path, { force: true });
+  }
+  counts.records += rows.length;
+  counts.quarantined += rows.length;
+  for (const r of rows) bump(counts.byEnvelope, r.envelope ?? 'unknown', 'quarantined', 1);
 }
 
 function bump(m: Record<string, EnvelopeCounts>, k: string, f: keyof EnvelopeCounts, n: number): void {

@@ -1,23 +1,29 @@
 /**
  * The staging file: what a source fetched, written as NDJSON for DuckDB's read_json, one record per line:
  *   {"q":<seq>,"s":<source>,"l":<line>,"r":<the record's JSON, byte for byte>}
+ *   {"q":<seq>,"s":<source>,"l":<line>,"i":<item>,"r":<an element of a batch record>}
+ *   {"q":<seq>,"s":<source>,"l":<line>,"a":<a Log Analytics row>}
  *   {"q":<seq>,"s":<source>,"l":<line>,"x":"<why it was refused>","t":"<its text>"}
  * Records are copied as bytes, never parsed here: DuckDB parses them once. A line that is not JSON makes
- * its staged line unreadable; read_json skips it and the lander finds it by its missing `q` and asks
- * `explain` for the reason. Lines that cannot be staged at all (invalid UTF-8, too large) are refused here.
+ * its staged line unreadable; read_json skips it, and the lander finds it by its missing `q` and reads
+ * it back (`read`) to say why. Lines that cannot be staged at all (invalid UTF-8, too large) are refused.
  */
-import { closeSync, openSync, readSync, rmSync, writeSync, fstatSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { MAX_RECORD_BYTES } from '../normalise/normalise.js';
 
 const BUFFER_BYTES = 4 * 1024 * 1024;
 const REFUSED_TEXT_CHARS = 64 * 1024;
 
-export interface Refusal {
+/** `r`: any record; `a`: a Log Analytics row (its PascalCase columns get a struct of their own). */
+export type RecordKey = 'r' | 'a';
+
+export interface StagedText {
   q: number;
   source: number;
   line: number;
-  reason: string;
+  item: number | null;
+  /** The record's text as staged (the `r`/`a` value, or the refused text). */
   text: string;
 }
 
@@ -26,21 +32,33 @@ export class StageFile {
   private buf = Buffer.allocUnsafe(BUFFER_BYTES);
   private pos = 0;
   private written = 0;
-  /** Byte offset of each record in the file, so a refused parse can be explained. */
+  /** Byte offset of each record in the file, to read a record back by its sequence number. */
   private offsets: number[] = [];
-  private readonly sources: string[] = [];
-  private readonly sourceIndex = new Map<string, number>();
+  private readonly sourceIndex: Map<string, number>;
   /** Records handed in, including refused ones. */
   count = 0;
   refused = 0;
 
-  constructor(readonly path: string) {
+  /**
+   * `sources` may be shared by consecutive stage files of one pull, so that a source index handed out
+   * before a checkpoint stays valid after it.
+   */
+  constructor(
+    readonly path: string,
+    private readonly sources: string[] = [],
+  ) {
     this.fd = openSync(path, 'w', 0o600);
+    this.sourceIndex = new Map(sources.map((s, i) => [s, i]));
   }
 
   /** Index of a source location (file path or provider coordinates) for `s`. */
   source(location: string): number {
     let s = this.sourceIndex.get(location);
+    if (s === undefined && this.sources.length > this.sourceIndex.size) {
+      // another stage file sharing the list added sources since this one was created
+      this.sources.forEach((loc, i) => this.sourceIndex.set(loc, i));
+      s = this.sourceIndex.get(location);
+    }
     if (s === undefined) {
       s = this.sources.length;
       this.sources.push(location);
@@ -59,60 +77,60 @@ export class StageFile {
   }
 
   /** A record given as JSON text bytes (a line of a file). */
-  addBytes(source: number, line: number, data: Buffer, start: number, end: number): void {
+  addBytes(source: number, line: number, data: Buffer, start: number, end: number, item: number | null = null, key: RecordKey = 'r'): void {
     const len = end - start;
     if (len > MAX_RECORD_BYTES) {
-      this.addRefused(source, line, `record of ${len} bytes is larger than the ${MAX_RECORD_BYTES / 1024 / 1024} MiB kubetrail reads`, data.toString('utf8', start, start + 4096));
+      this.addRefused(source, line, `record of ${len} bytes is larger than the ${MAX_RECORD_BYTES / 1024 / 1024} MiB kubetrail reads`, data.toString('utf8', start, start + 4096), item);
       return;
     }
     const slice = data.subarray(start, end);
     if (!isUtf8(slice)) {
-      this.addRefused(source, line, `not valid UTF-8 (first bad byte at offset ${firstBadUtf8(slice)})`, slice.toString('utf8'));
+      this.addRefused(source, line, `not valid UTF-8 (first bad byte at offset ${firstBadUtf8(slice)})`, slice.toString('utf8'), item);
       return;
     }
-    this.head(source, line, len);
-    this.ensure(len + 2);
+    this.head(source, line, item, key);
     if (len > this.buf.length) {
       this.flush();
       writeSync(this.fd, slice);
       this.written += len;
     } else {
+      this.ensure(len + 2);
       this.pos += slice.copy(this.buf, this.pos);
     }
     this.tail();
   }
 
   /** A record given as JSON text. */
-  addText(source: number, line: number, json: string): void {
+  addText(source: number, line: number, json: string, item: number | null = null, key: RecordKey = 'r'): void {
     const len = Buffer.byteLength(json);
     if (len > MAX_RECORD_BYTES) {
-      this.addRefused(source, line, `record of ${len} bytes is larger than the ${MAX_RECORD_BYTES / 1024 / 1024} MiB kubetrail reads`, json.slice(0, 4096));
+      this.addRefused(source, line, `record of ${len} bytes is larger than the ${MAX_RECORD_BYTES / 1024 / 1024} MiB kubetrail reads`, json.slice(0, 4096), item);
       return;
     }
-    this.head(source, line, len);
-    this.ensure(len + 2);
+    this.head(source, line, item, key);
     if (len > this.buf.length) {
       this.flush();
       writeSync(this.fd, json);
       this.written += len;
     } else {
+      this.ensure(len + 2);
       this.pos += this.buf.write(json, this.pos);
     }
     this.tail();
   }
 
   /** A record given as a value (an SDK's decoded response). */
-  addValue(source: number, line: number, value: unknown): void {
-    this.addText(source, line, JSON.stringify(value));
+  addValue(source: number, line: number, value: unknown, key: RecordKey = 'r'): void {
+    this.addText(source, line, JSON.stringify(value), null, key);
   }
 
   /** A record refused before staging: it goes straight to quarantine with this reason. */
-  addRefused(source: number, line: number, reason: string, text: string): void {
+  addRefused(source: number, line: number, reason: string, text: string, item: number | null = null): void {
     const q = this.count++;
     this.refused++;
     this.offsets.push(this.bytes);
     this.writeString(
-      `{"q":${q},"s":${source},"l":${line},"x":${JSON.stringify(reason)},"t":${JSON.stringify(text.slice(0, REFUSED_TEXT_CHARS))}}\n`,
+      `{"q":${q},"s":${source},"l":${line}${item === null ? '' : `,"i":${item}`},"x":${JSON.stringify(reason)},"t":${JSON.stringify(text.slice(0, REFUSED_TEXT_CHARS))}}\n`,
     );
   }
 
@@ -129,58 +147,58 @@ export class StageFile {
     rmSync(this.path, { force: true });
   }
 
-  /** Why each of these records could not be read: re-parse its staged bytes with JSON.parse for the message. */
-  explain(qs: readonly number[]): Refusal[] {
+  /** Read records back by sequence number (the few the lander must look at itself). */
+  read(qs: Iterable<number>): StagedText[] {
     this.close();
     const fd = openSync(this.path, 'r');
     const size = fstatSync(fd).size;
+    const out: StagedText[] = [];
     try {
-      return qs.map((q) => {
+      for (const q of qs) {
         const start = this.offsets[q]!;
         const end = q + 1 < this.offsets.length ? this.offsets[q + 1]! : size;
         const b = Buffer.allocUnsafe(end - start);
         readSync(fd, b, 0, b.length, start);
         const line = b.toString('utf8').replace(/\n$/, '');
-        const m = /^\{"q":(\d+),"s":(\d+),"l":(\d+),"r":/.exec(line);
-        const text = m ? line.slice(m[0].length, -1) : line;
-        let reason: string;
-        if (text.trim() === '') reason = 'empty record';
-        else {
-          try {
-            JSON.parse(text);
-            reason = 'DuckDB could not read this JSON (nesting too deep or a number out of range)';
-          } catch (err) {
-            reason = `invalid JSON: ${(err as Error).message}`;
-          }
-        }
-        return { q, source: m ? Number(m[2]) : -1, line: m ? Number(m[3]) : -1, reason, text: text.slice(0, REFUSED_TEXT_CHARS) };
-      });
+        const m = /^\{"q":(\d+),"s":(\d+),"l":(\d+)(?:,"i":(\d+))?,"([rax])":/.exec(line);
+        if (!m) continue;
+        let text: string;
+        if (m[5] === 'x') {
+          const refused = /,"t":(".*")\}$/.exec(line);
+          text = refused ? (JSON.parse(refused[1]!) as string) : '';
+        } else text = line.slice(m[0].length, -1);
+        out.push({ q, source: Number(m[2]), line: Number(m[3]), item: m[4] === undefined ? null : Number(m[4]), text });
+      }
     } finally {
       closeSync(fd);
     }
+    return out;
   }
 
-  private head(source: number, line: number, len: number): void {
+  private head(source: number, line: number, item: number | null, key: RecordKey): void {
     const q = this.count++;
     this.offsets.push(this.bytes);
-    const h = `{"q":${q},"s":${source},"l":${line},"r":`;
-    this.ensure(h.length + len + 2);
+    const h = `{"q":${q},"s":${source},"l":${line}${item === null ? '' : `,"i":${item}`},"${key}":`;
+    this.ensure(h.length);
     this.pos += this.buf.write(h, this.pos, 'latin1');
   }
 
   private tail(): void {
+    this.ensure(2);
     this.buf[this.pos++] = 0x7d; // }
     this.buf[this.pos++] = 0x0a; // \n
   }
 
   private writeString(s: string): void {
     const len = Buffer.byteLength(s);
-    this.ensure(len);
     if (len > this.buf.length) {
       this.flush();
       writeSync(this.fd, s);
       this.written += len;
-    } else this.pos += this.buf.write(s, this.pos);
+    } else {
+      this.ensure(len);
+      this.pos += this.buf.write(s, this.pos);
+    }
   }
 
   private ensure(n: number): void {

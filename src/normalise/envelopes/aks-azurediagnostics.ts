@@ -2,21 +2,20 @@ import { eventFromText, type Envelope } from '../envelope.js';
 import { EVENT_SPEC } from '../event-shape.js';
 
 /**
- * A Log Analytics `AzureDiagnostics` row (diagnostic settings in Azure-diagnostics mode): the Event as
- * a JSON string in `log_s`, `Category` kube-audit or kube-audit-admin.
+ * A Log Analytics `AzureDiagnostics` row (diagnostic settings in Azure-diagnostics mode), read from the
+ * staged row column `a`: the Event as a JSON string in `log_s`, `Category` kube-audit or kube-audit-admin.
  */
 export const aksAzureDiagnostics: Envelope = {
   name: 'aks-azurediagnostics',
-  match: `u.log_s IS NOT NULL`,
-  prepare: [{ cat: `json_extract_string(r, '$.Category')` }],
-  outOfScope: `CASE WHEN cat IS NOT NULL AND lower(cat) NOT IN ('kube-audit', 'kube-audit-admin')
-    THEN 'AzureDiagnostics row of category ' || cat || ', not kube-audit' END`,
-  event: eventFromText('u.log_s', EVENT_SPEC),
-  unreadable: `'log_s is not a JSON audit event (' || length(u.log_s) || ' characters)'`,
+  match: `a IS NOT NULL AND a.log_s IS NOT NULL`,
+  outOfScope: `CASE WHEN a.Category IS NOT NULL AND lower(a.Category) NOT IN ('kube-audit', 'kube-audit-admin')
+    THEN 'AzureDiagnostics row of category ' || a.Category || ', not kube-audit' END`,
+  event: eventFromText('a.log_s', EVENT_SPEC),
+  unreadable: `'log_s is not a JSON audit event (' || length(a.log_s) || ' characters)'`,
   meta: {
-    ingestedAt: 'u.IngestionTime',
-    logName: `coalesce(cat, 'AzureDiagnostics')`,
-    envelopeTime: 'u.TimeGenerated',
-    envelopeRecord: `json_merge_patch(r, '{"log_s":null}')`,
+    ingestedAt: 'a.IngestionTime',
+    logName: `coalesce(a.Category, 'AzureDiagnostics')`,
+    envelopeTime: 'a.TimeGenerated',
+    envelopeRecord: `json_object('Category', a.Category, 'TimeGenerated', a.TimeGenerated, 'IngestionTime', a.IngestionTime, '_ResourceId', a._ResourceId, 'pod_s', a.pod_s)`,
   },
 };

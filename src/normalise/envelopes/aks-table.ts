@@ -1,22 +1,15 @@
 import { jsonOrEmbedded, type Envelope } from '../envelope.js';
 import { eventStruct } from '../event-shape.js';
 
-// The row's columns; read with a transform of their own (see event-shape.ts on case-insensitive names).
-const ROW = JSON.stringify({
-  AuditId: 'VARCHAR', Level: 'VARCHAR', Stage: 'VARCHAR', RequestUri: 'VARCHAR', Verb: 'VARCHAR',
-  User: 'JSON', ImpersonatedUser: 'JSON', SourceIps: 'JSON', UserAgent: 'VARCHAR', ObjectRef: 'JSON',
-  ResponseStatus: 'JSON', RequestObject: 'JSON', ResponseObject: 'JSON', Annotations: 'JSON', Type: 'VARCHAR',
-});
-
 /**
  * A Log Analytics `AKSAudit` or `AKSAuditAdmin` row (resource-specific mode): the Event split into
- * PascalCase columns; dynamic columns may arrive as objects or as JSON strings, and a body too big to
- * keep is the string "skipped-too-big-size-object" (kept as is; the canonical step flags it).
+ * PascalCase columns, read from the staged row column `a` (see event-shape.ts). Dynamic columns may
+ * arrive as objects or as JSON strings, and a body too big to keep is the string
+ * "skipped-too-big-size-object" (kept as is; the canonical step flags it).
  */
 export const aksTable: Envelope = {
   name: 'aks-table',
-  match: `u.StageReceivedTime IS NOT NULL OR u.RequestReceivedTime IS NOT NULL OR (u.TimeGenerated IS NOT NULL AND u.log_s IS NULL)`,
-  prepare: [{ a: `json_transform(r, '${ROW}')` }],
+  match: `a IS NOT NULL AND a.log_s IS NULL`,
   event: eventStruct({
     kind: `'Event'`,
     auditID: 'a.AuditId',
@@ -32,14 +25,14 @@ export const aksTable: Envelope = {
     responseStatus: jsonOrEmbedded('a.ResponseStatus'),
     requestObject: jsonOrEmbedded('a.RequestObject'),
     responseObject: jsonOrEmbedded('a.ResponseObject'),
-    requestReceivedTimestamp: 'u.RequestReceivedTime',
-    stageTimestamp: 'u.StageReceivedTime',
+    requestReceivedTimestamp: 'a.RequestReceivedTime',
+    stageTimestamp: 'a.StageReceivedTime',
     annotations: jsonOrEmbedded('a.Annotations'),
   }),
   meta: {
-    ingestedAt: 'u.IngestionTime',
+    ingestedAt: 'a.IngestionTime',
     logName: `coalesce(a.Type, 'AKSAudit')`,
-    envelopeTime: 'u.TimeGenerated',
-    envelopeRecord: `json_merge_patch(r, '{"RequestObject":null,"ResponseObject":null,"User":null,"ObjectRef":null,"Annotations":null}')`,
+    envelopeTime: 'a.TimeGenerated',
+    envelopeRecord: `json_object('Type', a.Type, 'TimeGenerated', a.TimeGenerated, 'IngestionTime', a.IngestionTime, '_ResourceId', a._ResourceId, 'PodName', a.PodName)`,
   },
 };

@@ -10,14 +10,15 @@ import { EVENT_SPEC } from '../event-shape.js';
 export const azureDiagnostic: Envelope = {
   name: 'azure-diagnostic',
   match: `u.category IS NOT NULL AND (u.properties IS NOT NULL OR u.resourceId IS NOT NULL)`,
-  prepare: [{ lt: embeddedText(`(json_extract(u.properties, '$.log'))`) }],
+  prepare: [{ azure_log: embeddedText(`(json_extract(u.properties, '$.log'))`) }],
   outOfScope: `CASE WHEN lower(u.category) NOT IN ('kube-audit', 'kube-audit-admin')
     THEN 'Azure ' || CASE WHEN u.properties IS NULL THEN 'activity-log' ELSE 'resource-log' END || ' record of category ' || u.category || ', not kube-audit' END`,
-  event: eventFromText('lt', EVENT_SPEC),
-  unreadable: `CASE WHEN lt IS NULL THEN 'kube-audit record without properties.log' ELSE 'properties.log is not a JSON audit event' END`,
+  event: eventFromText('azure_log', EVENT_SPEC),
+  unreadable: `CASE WHEN azure_log IS NULL THEN 'kube-audit record without properties.log' ELSE 'properties.log is not a JSON audit event' END`,
   meta: {
     logName: 'u.category',
     envelopeTime: 'u.time',
-    envelopeRecord: `json_merge_patch(r, '{"properties":{"log":null}}')`,
+    envelopeRecord: `json_object('category', u.category, 'time', u.time, 'resourceId', u.resourceId, 'operationName', u.operationName,
+      'properties', json_merge_patch(coalesce(u.properties, '{}'), '{"log":null}'))`,
   },
 };

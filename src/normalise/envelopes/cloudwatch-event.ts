@@ -12,9 +12,9 @@ const epochMs = (expr: string): string =>
 export const cloudwatchEvent: Envelope = {
   name: 'cloudwatch-event',
   match: `u.message IS NOT NULL AND (u.eventId IS NOT NULL OR u.logStreamName IS NOT NULL OR u.ingestionTime IS NOT NULL OR u.timestamp IS NOT NULL)`,
-  prepare: [{ mt: embeddedText('u.message') }],
-  event: eventFromText('mt', EVENT_SPEC),
-  unreadable: `'CloudWatch message is not a JSON audit event (' || length(mt) || ' characters: CloudWatch cuts events over its size limit)'`,
+  prepare: [{ cw_text: embeddedText('u.message') }],
+  event: eventFromText('cw_text', EVENT_SPEC),
+  unreadable: `'CloudWatch message is not a JSON audit event (' || length(cw_text) || ' characters: CloudWatch cuts events over its size limit)'`,
   meta: {
     providerEventId: 'u.eventId',
     ingestedAt: `CASE WHEN regexp_full_match(u.ingestionTime, '[0-9]+') THEN ${epochMs('u.ingestionTime')} ELSE u.ingestionTime END`,

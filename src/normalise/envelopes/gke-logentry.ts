@@ -53,7 +53,7 @@ export const gkeLogEntry: Envelope = {
       k8s_code: `CASE WHEN json_extract_string(p.response, '$."@type"') LIKE '%.Status' OR json_extract_string(p.response, '$.kind') = 'Status' THEN TRY_CAST(json_extract_string(p.response, '$.code') AS INTEGER) END`,
     },
     {
-      vi: `coalesce(list_position(list_transform(ms, lambda x: regexp_full_match(x, ${VERSION_RE})), true), 0)`,
+      vi: `coalesce(list_position(list_transform(ms, lambda gke_part: regexp_full_match(gke_part, ${VERSION_RE})), true), 0)`,
       rv: `coalesce(len(rs) >= 2 AND regexp_full_match(rs[2], ${VERSION_RE}), false)`,
       http: RPC_TO_HTTP,
     },
@@ -106,12 +106,15 @@ export const gkeLogEntry: Envelope = {
     ingestedAt: 'u.receiveTimestamp',
     logName: 'u.logName',
     envelopeTime: `json_extract_string(u.timestamp, '$')`,
-    envelopeRecord: `json_merge_patch(r, '{"protoPayload":{"request":null,"response":null}}')`,
+    // the entry without the bodies (they are request_object / response_object)
+    envelopeRecord: `json_object('insertId', u.insertId, 'logName', u.logName, 'timestamp', u.timestamp, 'receiveTimestamp', u.receiveTimestamp,
+      'severity', u.severity, 'resource', u.resource, 'labels', u.labels, 'operation', u.operation,
+      'protoPayload', json_merge_patch(u.protoPayload, '{"request":null,"response":null}'))`,
   },
   overrides: {
     decision: `coalesce(json_extract_string(u.labels, '$."authorization.k8s.io/decision"'),
       CASE WHEN len(p.authorizationInfo) > 0 THEN
-        CASE WHEN list_bool_and(list_transform(p.authorizationInfo, lambda a: coalesce(a.granted, false))) THEN 'allow' ELSE 'forbid' END END)`,
+        CASE WHEN list_bool_and(list_transform(p.authorizationInfo, lambda gke_ai: coalesce(gke_ai.granted, false))) THEN 'allow' ELSE 'forbid' END END)`,
     stage: `CASE WHEN op.last THEN 'ResponseComplete' WHEN op.first THEN 'ResponseStarted' END`,
   },
 };

@@ -1,0 +1,50 @@
+/**
+ * Import benchmark (issue 2): `kubetrail import` of N generated raw events against the ceiling measured in
+ * the same run — bare DuckDB read_json of the same file into the same table, with the same memory limit.
+ * Both run as child processes under /usr/bin/time so peak RSS is the whole process's.
+ *   npx tsx bench/import.ts [events=1000000]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { writeEvents } from './generate-events.js';
+
+const n = Number(process.argv[2] ?? 1_000_000);
+const root = resolve(import.meta.dirname, '..');
+const dir = mkdtempSync(join(tmpdir(), 'kt-bench-import-'));
+const file = join(dir, 'events.jsonl');
+const memoryLimit = '512MB';
+
+function timed(args: string[], env: NodeJS.ProcessEnv = {}): { seconds: number; rssMb: number; out: string } {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'MAXRSS %M', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  const m = /MAXRSS (\d+)/.exec(r.stderr);
+  return { seconds, rssMb: m ? Number(m[1]) / 1024 : NaN, out: r.stdout };
+}
+
+try {
+  process.stdout.write(`generating ${n} events... `);
+  const bytes = await writeEvents(file, n);
+  const mb = bytes / 1024 / 1024;
+  process.stdout.write(`${mb.toFixed(0)} MB\n`);
+
+  const job = join(dir, 'job.yaml');
+  writeFileSync(job, `database: kt.duckdb\nmemoryLimit: ${memoryLimit}\nclusters:\n  - name: bench\n    provider: files\n    paths: [${JSON.stringify(file)}]\n`);
+  const ours = timed(['node', 'bin/kubetrail.js', '--log-level', 'warn', 'import', '--config', job, '--cluster', 'bench', file], { CI: '1' });
+  const landed = /bench\s+files\s+ok\s+(\d+)\s+(\d+)/.exec(ours.out);
+
+  const ceilDb = join(dir, 'ceiling.duckdb');
+  const ceiling = timed(['node', '--import', 'tsx', 'bench/import-ceiling.ts', ceilDb, file, memoryLimit]);
+
+  const rate = (s: number) => n / s;
+  console.log(`events: ${n}, file ${mb.toFixed(0)} MB, landed ${landed?.[2] ?? '?'} of ${landed?.[1] ?? '?'} records`);
+  console.log(`kubetrail import : ${ours.seconds.toFixed(2)} s, ${Math.round(rate(ours.seconds))} events/s, ${(mb / ours.seconds).toFixed(0)} MB/s, peak RSS ${ours.rssMb.toFixed(0)} MB (whole process incl. Node)`);
+  console.log(`ceiling read_json: ${ceiling.seconds.toFixed(2)} s, ${Math.round(rate(ceiling.seconds))} events/s, ${(mb / ceiling.seconds).toFixed(0)} MB/s, peak RSS ${ceiling.rssMb.toFixed(0)} MB`);
+  console.log(`ratio to ceiling: ${(ceiling.seconds / ours.seconds).toFixed(2)} (target >= 0.5); peak RSS target < 1024 MB`);
+  console.log(`database file: ${(statSync(join(dir, 'kt.duckdb')).size / 1024 / 1024).toFixed(0)} MB`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
