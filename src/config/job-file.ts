@@ -26,6 +26,15 @@ export const jobFileSchema = z
     /** DuckDB memory limit, e.g. 512MB, 2GB. */
     memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 512MB or 2GB').default('1GB'),
     threads: z.number().int().positive().optional(),
+    /** Records staged per landing transaction, e.g. 32MB: larger is faster, smaller loses less to a crash. */
+    batchSize: z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB)$/i, 'a size such as 32MB')
+      .transform((v) => {
+        const m = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB)$/i.exec(v)!;
+        return Math.round(Number(m[1]) * { KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[m[2]!.toUpperCase() as 'KB' | 'MB' | 'GB']);
+      })
+      .default(32 * 1024 * 1024),
     /** Clusters pulled at the same time. */
     concurrency: z.number().int().min(1).max(32).default(4),
     clusters: z.array(clusterSchema).min(1, 'list at least one cluster'),

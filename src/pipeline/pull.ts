@@ -60,6 +60,7 @@ export async function pullClusters(db: Database, job: LoadedJob, opts: PullOptio
             log: opts.log,
             signal: opts.signal,
             stagingDir,
+            checkpointBytes: job.job.batchSize,
             onProgress: (c) => opts.progress?.update(cluster.name, c),
           });
         } catch (err) {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ConfigError } from '../../errors.js';
+import { ConfigError, InputError } from '../../errors.js';
+import { discover } from '../../sources/files/discover.js';
 import { prepareStagingDir } from '../../pipeline/lander.js';
 import { pullCluster } from '../../pipeline/pull-cluster.js';
 import { filesSource } from '../../sources/files/files-source.js';
@@ -32,12 +33,17 @@ export function registerImport(program: Command, set: SetExit): void {
               throw new ConfigError(`--provider "${opts.provider}": use eks, gke, aks or files`);
             }
             const cluster = { name: opts.cluster, provider: known?.provider ?? opts.provider! };
+            const found = await discover(paths);
+            if (found.files.length === 0) {
+              throw new InputError(paths.join(' '), `nothing to import: ${found.problems.map((p) => `${p.path} ${p.message}`).join('; ') || 'no audit log files there'}`);
+            }
             const stagingDir = prepareStagingDir(rc.db.path, rc.job.job.staging && rc.job.resolvePath(rc.job.job.staging));
             rc.progress.start(cluster.name);
             const result = await pullCluster(rc.db, cluster, filesSource({ paths, mode: 'import', reread: opts.reread }), {
               runId: rc.runId,
               log: rc.log,
               stagingDir,
+              checkpointBytes: rc.job.job.batchSize,
               step: 'import',
               signal: rc.signal,
               onProgress: (c) => rc.progress.update(cluster.name, c),

@@ -6,6 +6,7 @@
  * Per file, state is {offset, line} in the decompressed stream, keyed by the file's fingerprint, so
  * appended lines are read and rotated or compressed copies are not read again.
  */
+import { SourceError } from '../../errors.js';
 import { describeFsError, discover } from './discover.js';
 import { fingerprint, readHead, readWhole } from './fingerprint.js';
 import { isGzip, readLines } from './read-lines.js';
@@ -152,6 +153,9 @@ export function filesSource(opts: FilesSourceOptions): Source {
         }
       }
       await flush();
+      if (stats.files_found === 0 && problems.length) {
+        throw new SourceError(String(ctx.cluster.name), 'files', `nothing to read: ${problems.join('; ')}`);
+      }
       return { ...stats, problems: problems.length ? problems.join('\n') : null };
     },
   };
