@@ -66,6 +66,8 @@ WITH staged AS (
   FROM read_json($1, format = 'newline_delimited', ignore_errors = true,
                  maximum_object_size = ${MAX_RECORD_BYTES + 4096},
                  columns = {q: 'BIGINT', s: 'INTEGER', l: 'BIGINT', i: 'INTEGER', x: 'VARCHAR', t: 'VARCHAR', r: '${RECORD_STRUCT}', a: '${LOG_ANALYTICS_ROW_STRUCT}'})
+  -- ignore_errors turns a line it cannot parse into a row of NULLs: the lander finds it by its missing q
+  WHERE q IS NOT NULL
 ),
 classified AS (
   SELECT *,

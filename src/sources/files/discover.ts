@@ -76,6 +76,9 @@ export function describeFsError(err: unknown, notFound = 'does not exist'): stri
       return 'is a directory';
     case 'ELOOP':
       return 'symbolic link loop';
+    case 'Z_BUF_ERROR':
+    case 'Z_DATA_ERROR':
+      return `the gzip data is damaged (${(err as Error).message}): the lines before the damage were read; replace the file with an intact copy to read the rest`;
     default:
       return `${code ?? 'error'}: ${(err as Error)?.message ?? String(err)}`;
   }

@@ -168,7 +168,7 @@ async function looksLikeOneDocument(path: string): Promise<boolean> {
   const first = text.trimStart()[0];
   if (first !== '{' && first !== '[') return false;
   const nl = text.indexOf('\n');
-  if (nl === -1) return false; // one line: read as a line
+  if (nl === -1 || text.slice(nl).trim() === '') return false; // one line: read as a line
   try {
     JSON.parse(text.slice(0, nl));
     return false; // the first line is a record: JSON lines
