@@ -35,9 +35,16 @@ export function loadJobFile(path: string, env: NodeJS.ProcessEnv = process.env):
       doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`),
     );
   }
+  // The line of the value at a path, or of the nearest enclosing one (a missing key has no line of its own).
+  const lineOf = (p: readonly PropertyKey[]): number | undefined => {
+    for (let n = p.length; n >= 0; n--) {
+      const node = doc.getIn(p.slice(0, n) as unknown[], true) as Node | undefined;
+      if (node?.range) return lines.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
   const where = (p: readonly PropertyKey[]): string => {
-    const node = doc.getIn(p as unknown[], true) as Node | undefined;
-    const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
+    const line = lineOf(p);
     return `${path}${line ? `:${line}` : ''} ${formatPath(p)}`;
   };
 
@@ -47,7 +54,8 @@ export function loadJobFile(path: string, env: NodeJS.ProcessEnv = process.env):
 
   const parsed = jobFileSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(`${path}: the job file has ${parsed.error.issues.length} problem(s)`, parsed.error.issues.map((i) => describeIssue(i, where)));
+    const issues = [...parsed.error.issues].sort((a, b) => (lineOf(a.path) ?? 0) - (lineOf(b.path) ?? 0));
+    throw new ConfigError(`${path}: the job file has ${issues.length} problem(s)`, issues.map((i) => describeIssue(i, where)));
   }
   const dir = dirname(resolve(path));
   return { path, job: parsed.data, resolvePath: (p) => (isAbsolute(p) ? p : resolve(dir, p)) };

@@ -30,7 +30,13 @@ export function registerSql(program: Command, set: SetExit): void {
           const db = await Database.open(path, { readOnly: true });
           const conn = await db.connect();
           try {
-            const statements = await conn.extractStatements(sql);
+            let statements;
+            try {
+              statements = await conn.extractStatements(sql);
+            } catch (err) {
+              process.stderr.write(`kubetrail: SQL error: ${describe(err)}\n`);
+              return EXIT.usage;
+            }
             for (let i = 0; i < statements.count; i++) {
               let reader;
               try {

@@ -6,7 +6,7 @@ export const aksCluster = z
     ...clusterBase,
     ...incremental,
     provider: z.literal('aks'),
-    workspaceId: z.uuid('the Log Analytics workspace ID (a GUID)'),
+    workspaceId: z.guid('the Log Analytics workspace ID (a GUID)'),
     resourceId: z
       .string()
       .regex(
