@@ -1,7 +1,7 @@
 // Nothing lost, nothing twice: importing again adds nothing, and a kill -9 part-way followed by a rerun
 // ends with exactly the rows of one clean import.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kubetrail, startKubetrail } from '../helpers/cli.js';
@@ -25,9 +25,13 @@ const counts = async () =>
 describe('idempotent landing', () => {
   it('survives SIGKILL part-way: a rerun ends with exactly one clean import', async () => {
     let partial = false;
-    for (const delay of [1500, 2500, 4000, 6000]) {
+    for (const extra of [0, 150, 400, 800]) {
       const child = startKubetrail(['import', '--config', ws.job, '--cluster', 'onprem', file]);
-      await sleep(delay);
+      // stage files are numbered: once the third exists, two batches have gone to landing; kill after that
+      const staged = () => (existsSync(`${ws.db}.staging`) ? readdirSync(`${ws.db}.staging`) : []).some((f) => Number(/-(\d+)\.ndjson$/.exec(f)?.[1]) >= 3);
+      const deadline = Date.now() + 90_000;
+      while (!staged() && child.exitCode === null && Date.now() < deadline) await sleep(10);
+      await sleep(extra);
       const alive = child.exitCode === null;
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
@@ -44,7 +48,7 @@ describe('idempotent landing', () => {
     expect(rerun.code, rerun.stderr).toBe(0);
     const c = await counts();
     expect(c).toEqual({ n: String(N), keys: String(N) });
-    expect(existsSync(join(ws.dir, 'kt.duckdb.staging')) ? (await import('node:fs')).readdirSync(join(ws.dir, 'kt.duckdb.staging')) : []).toEqual([]);
+    expect(readdirSync(`${ws.db}.staging`)).toEqual([]);
   });
 
   it('importing the same file again adds nothing, and --reread drops every record as already landed', async () => {

@@ -19,7 +19,7 @@ const CM_PASSWORD = 'cm-password-value-6620';
 const AWS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzz9918';
 const MARKER = '[redacted by kubetrail]';
 
-const base = (id: string, resource: string, verb: string, over: Record<string, unknown>) => ({
+const base = (id: string, resource: string, verb: string, over: Record<string, unknown>): Record<string, any> => ({
   kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'RequestResponse', auditID: id, stage: 'ResponseComplete', verb,
   requestURI: `/api/v1/namespaces/app/${resource}`, user: { username: 'alice' }, sourceIPs: ['10.1.1.1'],
   objectRef: { resource, namespace: 'app', name: 'db', apiVersion: 'v1' }, responseStatus: { code: 200 },
