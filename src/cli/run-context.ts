@@ -57,6 +57,7 @@ export async function withRun(
       throw err;
     }
     await finishRun(db, runId, outcome.status, outcome.totals ?? emptyCounts(), outcome.extra ?? {}, outcome.errors ?? []);
+    await db.checkpoint();
     return outcome.code;
   } finally {
     progress.stop();

@@ -140,7 +140,9 @@ export async function land(
         [target.cluster, u.stream, JSON.stringify(u.state), u.formatVersion ?? 1, target.runId],
       );
     }
+    const t = performance.now();
     await conn.run('COMMIT');
+    lap('commit', t);
   } catch (err) {
     await conn.run('ROLLBACK').catch(() => undefined);
     throw err;
@@ -149,6 +151,14 @@ export async function land(
   }
   return counts;
 }
+
+// KUBETRAIL_TIMINGS=1 prints where a landing spends its time (for benchmarks).
+const timings = process.env.KUBETRAIL_TIMINGS === '1';
+const lap = (label: string, t0: number): number => {
+  const now = performance.now();
+  if (timings) process.stderr.write(`land ${label} ${(now - t0).toFixed(0)} ms\n`);
+  return now;
+};
 
 async function landRound(
   conn: DuckDBConnection,
@@ -159,7 +169,9 @@ async function landRound(
   counts: LandCounts,
   round: number,
 ): Promise<StageFile | null> {
+  let t = performance.now();
   await conn.run(normaliseSql(), [stage.path, target.cluster, target.provider]);
+  t = lap(`normalise ${stage.count}`, t);
 
   // Everything that lands in this round: new, or already there (an earlier run, an overlapping
   // window, an earlier round) or twice in this batch.
@@ -185,6 +197,7 @@ async function landRound(
       { run_id: target.runId, sources },
     );
     counts.landed += inserted.rowsChanged;
+    t = lap('dedupe+insert', t);
     if (inserted.rowsChanged > 0 && (!counts.newestEvent || String(range[1]) > counts.newestEvent)) counts.newestEvent = String(range[1]);
   } else {
     await conn.run(`CREATE OR REPLACE TEMP TABLE kt_dup AS SELECT NULL::BIGINT AS q WHERE false`);
@@ -228,6 +241,7 @@ async function landRound(
   }
   await conn.run('DROP TABLE IF EXISTS kt_rows');
   await conn.run('DROP TABLE IF EXISTS kt_dup');
+  lap('counts', t);
   if (!handBack.size && !missing.length) return null;
 
   const quarantine: Quarantined[] = [];
