@@ -54,7 +54,9 @@ export async function pullClusters(db: Database, job: LoadedJob, opts: PullOptio
         let result: ClusterResult;
         try {
           const source = createSource(resolveClusterPaths(cluster, job), shared);
-          result = await pullCluster(db, cluster, source, {
+          // exports of a managed cluster read from files are recorded as that provider's
+          const recordedAs = cluster.provider === 'files' && cluster.origin ? { ...cluster, provider: cluster.origin } : cluster;
+          result = await pullCluster(db, recordedAs, source, {
             runId: opts.runId,
             window: opts.window,
             log: opts.log,

@@ -32,7 +32,8 @@ export function registerImport(program: Command, set: SetExit): void {
             if (opts.provider && !['eks', 'gke', 'aks', 'files'].includes(opts.provider)) {
               throw new ConfigError(`--provider "${opts.provider}": use eks, gke, aks or files`);
             }
-            const cluster = { name: opts.cluster, provider: known?.provider ?? opts.provider! };
+            const provider = known?.provider === 'files' && known.origin ? known.origin : (known?.provider ?? opts.provider!);
+            const cluster = { name: opts.cluster, provider };
             const found = await discover(paths);
             if (found.files.length === 0) {
               throw new InputError(paths.join(' '), `nothing to import: ${found.problems.map((p) => `${p.path} ${p.message}`).join('; ') || 'no audit log files there'}`);
