@@ -130,7 +130,7 @@ export function scenarios(now: Date, holeStart: number): Scenario[] {
       expect: ['truncated-events'],
     },
     { name: 'truncated-cloudwatch', provider: 'eks', envelope: cw, events: dense(), extraLines: [cut(1), cut(2)], facts: eksFacts(), expect: ['truncated-events'] },
-    { name: 'high-lag', provider: 'eks', envelope: cw, events: [...old, ...traffic({ from, to: new Date(now.getTime() - 25 * 60e3), lagSeconds: 20 * 60 })], facts: eksFacts(), expect: ['ingestion-lag'] },
+    { name: 'high-lag', provider: 'eks', envelope: cw, events: [...old, ...traffic({ from, to: new Date(now.getTime() - 15 * 60e3), lagSeconds: 20 * 60 })], facts: eksFacts(), expect: ['ingestion-lag'] },
     { name: 'shared-admin', provider: 'eks', envelope: cw, events: dense({ sharedAdminPerDay: 2 }), facts: eksFacts(), expect: ['shared-admin-identity'] },
     { name: 'no-pod-attribution', provider: 'eks', envelope: cw, events: dense({ podAttribution: false }), facts: eksFacts(), expect: ['sa-pod-attribution'] },
     { name: 'stale', provider: 'eks', envelope: cw, events: [...old, ...traffic({ from, to: new Date(now.getTime() - 6 * HOUR) })], facts: eksFacts(), expect: ['freshness'] },

@@ -65,6 +65,7 @@ const mappedAdmin: GenUser = {
 };
 const sharedAdmin: GenUser = { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] };
 const controller: GenUser = { username: 'system:kube-controller-manager', groups: ['system:authenticated'] };
+const scheduler: GenUser = { username: 'system:kube-scheduler', groups: ['system:authenticated'] };
 // A controller-manager client token: in kube-system, never bound to a pod, excluded by default.
 const rsController: GenUser = { username: 'system:serviceaccount:kube-system:replicaset-controller', groups: ['system:serviceaccounts', 'system:authenticated'] };
 
@@ -80,7 +81,7 @@ function workload(pod: boolean): GenUser {
 
 const deployment = (replicas: number) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas } });
 
-/** Eight requests an hour (fewer when reads or watches are off), every hour from `from` to `to`. */
+/** About fifteen requests an hour (fewer when reads or watches are off), every hour from `from` to `to`. */
 export function traffic(o: TrafficOptions): GenEvent[] {
   const out: GenEvent[] = [];
   const reads = o.reads ?? true;
@@ -110,8 +111,13 @@ export function traffic(o: TrafficOptions): GenEvent[] {
     if (shared && h % DAY >= 9 * HOUR && h % DAY < (9 + shared) * HOUR) {
       out.push({ ...base, time: at(15), verb: 'delete', resource: 'pods', namespace: 'shop', name: 'web-7d9f-abcde', user: sharedAdmin, level: level('RequestResponse'), userAgent: 'kubectl/v1.29.0 (darwin/arm64)', sourceIPs: ['198.51.100.7'] });
     }
+    // the scheduler renews its lease all the time: a live cluster is never quiet for long
+    const schedLease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'kube-scheduler' } };
+    for (let m = 3; m < 60; m += 10) {
+      out.push({ ...base, time: at(m), verb: 'update', resource: 'leases', apiGroup: 'coordination.k8s.io', namespace: 'kube-system', name: 'kube-scheduler', user: scheduler, level: level('RequestResponse'), requestObject: bodies ? schedLease : undefined, responseObject: bodies ? schedLease : undefined, userAgent: 'kube-scheduler/v1.30.2' });
+    }
   }
-  return out;
+  return out.filter((e) => e.time.getTime() <= o.to.getTime()).sort((a, b) => a.time.getTime() - b.time.getTime());
 }
 
 /** One quiet write a day: history further back than the dense window. */
