@@ -20,16 +20,17 @@
 --   files: |-
 --     Use bound, projected tokens only (the default since Kubernetes 1.22): delete long-lived token Secrets (kubectl get secrets -A --field-selector type=kubernetes.io/service-account-token) and hand CI short-lived tokens (kubectl create token <sa> --duration=1h).
 WITH sa AS (
-  SELECT e.cluster, e.audit_id, e.user_name,
-         json_extract(e.user_extra, '$."authentication.kubernetes.io/pod-name"') IS NOT NULL AS has_pod
+  SELECT e.cluster, e.user_name, count(DISTINCT e.audit_id) AS requests,
+         count(DISTINCT e.audit_id) FILTER (WHERE json_exists(e.user_extra, '$."authentication.kubernetes.io/pod-name"')) AS with_pod
   FROM audit_events e JOIN kt_cov_clusters c USING (cluster)
   WHERE e.event_time >= c.window_start AND e.event_time <= c.now_at
     AND starts_with(e.user_name, 'system:serviceaccount:')
-    AND NOT list_bool_or(list_transform(c.sa_exclude_re, lambda r: regexp_full_match(e.user_name, r)))
+  GROUP BY e.cluster, e.user_name
 ),
+-- the exclusions are patterns: match them once per account, not once per event
 per_sa AS (
-  SELECT cluster, user_name, count(DISTINCT audit_id) AS requests, count(DISTINCT audit_id) FILTER (WHERE has_pod) AS with_pod
-  FROM sa GROUP BY ALL
+  SELECT sa.* FROM sa JOIN kt_cov_clusters c USING (cluster)
+  WHERE NOT list_bool_or(list_transform(c.sa_exclude_re, lambda r: regexp_full_match(sa.user_name, r)))
 ),
 agg AS (
   SELECT cluster, sum(requests) AS requests, sum(with_pod) AS with_pod,

@@ -36,6 +36,8 @@ export interface CoverageSummary {
   /** Check ids in alarm, per cluster (every cluster listed). */
   alarmsByCluster: Record<string, string[]>;
   seconds: number;
+  /** Time spent preparing the shared inputs, and per check. */
+  timings: Record<string, number>;
 }
 
 export class CoverageCheckError extends Error {
@@ -48,13 +50,22 @@ export async function runCoverage(db: Database, job: LoadedJob, opts: CoverageOp
   const detections = opts.detections ?? loadDetections();
   const conn = await db.connect();
   try {
+    const timings: Record<string, number> = {};
+    let t = performance.now();
+    const lap = (name: string) => {
+      const n = performance.now();
+      timings[name] = (n - t) / 1000;
+      t = n;
+    };
     const clusters = await coverageClusters(conn, job);
     await prepare(conn, { clusters, lists: sharedIdentityLists(job), now: opts.now, detections, checks });
+    lap('prepare');
     await conn.run('BEGIN TRANSACTION');
     try {
       for (const check of checks) {
         try {
           await conn.run(insertSql(check), { run_id: opts.runId, check_id: check.id, now: opts.now.toISOString() });
+          lap(check.id);
         } catch (err) {
           throw new CoverageCheckError(`coverage check ${check.id} (${check.file}) failed: ${describe(err)}`);
         }
@@ -80,6 +91,7 @@ export async function runCoverage(db: Database, job: LoadedJob, opts: CoverageOp
       info: 0,
       alarmsByCluster: Object.fromEntries(clusters.map((c) => [c.cluster, [] as string[]])),
       seconds: 0,
+      timings,
     };
     for (const r of rows) {
       if (r.status === 'alarm') {

@@ -26,3 +26,5 @@ CREATE OR REPLACE TEMP MACRO kt_expects_body(verb, resource, subresource, api_gr
                        'networking.k8s.io', 'storage.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io',
                        'certificates.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'node.k8s.io', 'scheduling.k8s.io',
                        'apiregistration.k8s.io', 'flowcontrol.apiserver.k8s.io', 'resource.k8s.io');
+-- Severities in order (0 for anything unknown), for sorting worst first.
+CREATE OR REPLACE TEMP MACRO kt_sev_rank(s) AS coalesce(list_position(['info', 'low', 'medium', 'high', 'critical'], lower(s)), 0);
