@@ -1,7 +1,8 @@
 /**
  * Which clusters the coverage checks and reports speak about, with each one's thresholds and the values
- * its remediation commands need: the enabled clusters of the job file, plus clusters that have data or
- * posture but are not in the file (imported with --provider).
+ * its remediation commands need: the enabled clusters of the job file, plus clusters that are not in the
+ * file but were imported or pulled within the coverage window (`import --provider`); a cluster removed
+ * from the file drops out once its last landing is older than the window.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ClusterConfig } from '../config/job-file.js';
@@ -42,14 +43,17 @@ export interface SharedIdentityLists {
   podAttributionExclude: string[];
 }
 
-export async function coverageClusters(conn: DuckDBConnection, job: LoadedJob): Promise<CoverageCluster[]> {
+export async function coverageClusters(conn: DuckDBConnection, job: LoadedJob, now: Date): Promise<CoverageCluster[]> {
   const configured = job.job.clusters.filter((c) => c.enabled);
   const names = new Set(job.job.clusters.map((c) => c.name));
+  const since = new Date(now.getTime() - (job.job.coverage?.window ?? COVERAGE_DEFAULTS.window)).toISOString();
   const seen = await plainRows<{ cluster: string; provider: string }>(
     conn,
-    `SELECT cluster, any_value(provider) AS provider FROM (
-       SELECT cluster, provider FROM run_clusters UNION ALL SELECT cluster, provider FROM posture_facts
-     ) GROUP BY cluster ORDER BY cluster`,
+    `SELECT cluster, arg_max(provider, seen_at) AS provider FROM (
+       SELECT cluster, provider, coalesce(finished_at, started_at) AS seen_at FROM run_clusters
+       UNION ALL SELECT cluster, provider, observed_at AS seen_at FROM posture_facts
+     ) GROUP BY cluster HAVING max(seen_at) >= CAST($since AS TIMESTAMPTZ) ORDER BY cluster`,
+    { since },
   );
   const out = configured.map((c) => describeCluster(job, c.name, c.provider, c));
   for (const s of seen) if (!names.has(s.cluster)) out.push(describeCluster(job, s.cluster, asProvider(s.provider)));

@@ -57,7 +57,7 @@ export async function runCoverage(db: Database, job: LoadedJob, opts: CoverageOp
       timings[name] = (n - t) / 1000;
       t = n;
     };
-    const clusters = await coverageClusters(conn, job);
+    const clusters = await coverageClusters(conn, job, opts.now);
     await prepare(conn, { clusters, lists: sharedIdentityLists(job), now: opts.now, detections, checks });
     lap('prepare');
     await conn.run('BEGIN TRANSACTION');

@@ -22,7 +22,7 @@ const STATUSES: Status[] = ['alarm', 'unknown', 'info', 'ok'];
 
 export async function buildWeekly(conn: DuckDBConnection, job: LoadedJob, opts: BuildOptions): Promise<WeeklyReport> {
   await loadMacros(conn);
-  const clusters = await coverageClusters(conn, job);
+  const clusters = await coverageClusters(conn, job, new Date(opts.header.generatedAt));
   await tempTable(
     conn,
     'kt_rep_clusters',
