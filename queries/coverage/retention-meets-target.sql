@@ -46,14 +46,16 @@ WITH f AS (
   FROM kt_cov_clusters c LEFT JOIN kt_cov_fact_map m USING (cluster)
 ),
 aks AS (
-  SELECT *,
-    -- -1 or missing: the workspace default; Basic and Auxiliary tables answer queries for 30 days only.
-    CASE WHEN plan IN ('Basic', 'Auxiliary') THEN 30 WHEN t_days IS NULL OR t_days < 0 THEN ws_days ELSE t_days END AS a_interactive
+  -- -1 or missing: the workspace default; Basic and Auxiliary tables answer queries for 30 days only.
+  SELECT *, CASE WHEN plan IN ('Basic', 'Auxiliary') THEN 30 WHEN t_days IS NULL OR t_days < 0 THEN ws_days ELSE t_days END AS a_interactive
   FROM f
+),
+totals AS (
+  SELECT *, CASE WHEN t_total IS NULL OR t_total < 0 THEN a_interactive ELSE greatest(t_total, a_interactive) END AS a_total
+  FROM aks
 ),
 j AS (
   SELECT *,
-    CASE WHEN t_total IS NULL OR t_total < 0 THEN a_interactive ELSE greatest(t_total, a_interactive) END AS a_total,
     CASE provider
       WHEN 'files' THEN 'info'
       WHEN 'eks' THEN CASE WHEN eks_no_group THEN 'info' WHEN NOT cw_known THEN 'unknown' WHEN cw_days IS NULL OR cw_days >= target THEN 'ok' ELSE 'alarm' END
@@ -62,12 +64,11 @@ j AS (
         WHEN gke_reads_on IS NOT FALSE AND NOT gd_known THEN 'unknown'
         WHEN gke_reads_on IS NOT FALSE AND gke_default < target THEN 'alarm'
         ELSE 'ok' END
-      WHEN 'aks' THEN CASE WHEN NOT aks_known OR a_interactive IS NULL THEN 'unknown'
-        WHEN (CASE WHEN t_total IS NULL OR t_total < 0 THEN a_interactive ELSE greatest(t_total, a_interactive) END) >= target THEN 'ok' ELSE 'alarm' END
+      WHEN 'aks' THEN CASE WHEN NOT aks_known OR a_interactive IS NULL THEN 'unknown' WHEN a_total >= target THEN 'ok' ELSE 'alarm' END
     END AS status
-  FROM aks
+  FROM totals
 )
-SELECT cluster, status,
+SELECT j.cluster, status,
   CASE
     WHEN provider = 'files' THEN 'Self-hosted cluster: retention is what --audit-log-maxage and the log shipper keep; kubetrail''s own copy is judged by history-meets-target.'
     WHEN provider = 'eks' AND eks_no_group THEN 'The log group does not exist yet (audit logging has never delivered); set its retention when turning logging on.'
@@ -90,5 +91,10 @@ SELECT cluster, status,
     'default_bucket_retention_days', gke_default, 'required_bucket_retention_days', CASE WHEN provider = 'gke' THEN gke_required END,
     'table', CASE WHEN provider = 'aks' THEN aks_table END, 'table_plan', plan, 'interactive_days', CASE WHEN provider = 'aks' THEN a_interactive END,
     'total_days', CASE WHEN provider = 'aks' THEN a_total END) AS JSON) AS evidence,
-  NULL AS remediation
+  -- Basic and Auxiliary tables keep 30 days for queries whatever is set: only the total can be raised
+  CASE WHEN provider = 'aks' AND plan IN ('Basic', 'Auxiliary') AND status = 'alarm' THEN
+    'The ' || plan || ' plan keeps 30 days for queries; raise the total retention (older events then need a search job), or move the table to the Analytics plan (--plan Analytics).' || chr(10)
+    || regexp_replace(regexp_replace(r.text, ' --retention-time \d+', ''), 'retention_in_days = \d+, ', '')
+  END AS remediation
 FROM j
+LEFT JOIN kt_cov_remedies r ON r.cluster = j.cluster AND r.check_id = 'retention-meets-target'

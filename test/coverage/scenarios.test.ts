@@ -135,6 +135,22 @@ describe('coverage scenarios', () => {
     expect(row('healthy-eks', 'retention-meets-target').reason).toContain('365 days');
   });
 
+  it('judges GKE buckets and exclusions and Log Analytics plans', () => {
+    expect(row('gke-short-default-bucket', 'retention-meets-target').reason).toBe(
+      'Data Access entries (reads) are kept 30 days in the _Default bucket; the target is 90 days. Admin Activity entries (writes) are kept 400 days.',
+    );
+    expect(row('gke-short-default-bucket', 'retention-meets-target').remediation).toContain('gcloud logging buckets update _Default --location=global --project=shop-prod-1234 --retention-days=90');
+    expect(row('gke-no-data-access', 'retention-meets-target').status).toBe('ok'); // reads are off: _Default holds no Kubernetes entries
+    expect(row('gke-exclusion', 'reads-collected').reason).toContain('drop-leases (protoPayload.methodName="io.k8s.coordination.v1.leases.update")');
+    expect(row('aks-basic-plan', 'retention-meets-target').reason).toBe('AKSAudit (Basic plan) keeps 30 days for queries and 30 days in total; the target is 90 days.');
+    expect(row('aks-basic-plan', 'retention-meets-target').remediation).toContain(
+      'az monitor log-analytics workspace table update --resource-group rg-logs --workspace-name audit-ws --name AKSAudit --total-retention-time 90',
+    );
+    expect(row('aks-basic-plan', 'retention-meets-target').remediation).toContain('total_retention_in_days = 90 }');
+    expect(row('aks-basic-plan', 'retention-meets-target').remediation).not.toContain(' retention_in_days');
+    expect(row('truncated-aks', 'retention-meets-target').reason).toBe('AKSAudit (Analytics plan) keeps 120 days for queries and 365 days in total; the target is 90 days.');
+  });
+
   it('counts truncated bodies and cut CloudWatch events', () => {
     const aks = row('truncated-aks', 'truncated-events');
     expect(aks.evidence.truncated_events).toBe(3);

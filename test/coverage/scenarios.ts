@@ -149,6 +149,40 @@ export function scenarios(now: Date, holeStart: number): Scenario[] {
       expect: ['posture-readable'],
     },
     { name: 'no-events', provider: 'eks', envelope: cw, events: [], facts: eksFacts(), expect: ['events-present'] },
+    {
+      name: 'gke-short-default-bucket',
+      provider: 'gke',
+      envelope: { kind: 'gke', project: 'shop-prod-1234' },
+      events: dense(),
+      facts: [
+        fact('data_access_enabled', { ADMIN_READ: true, DATA_READ: true, DATA_WRITE: false, service: 'container.googleapis.com' }),
+        fact('default_bucket_retention_days', 30),
+        fact('required_bucket_retention_days', 400),
+        fact('k8s_exclusions', []),
+      ],
+      expect: ['retention-meets-target'],
+    },
+    {
+      name: 'gke-exclusion',
+      provider: 'gke',
+      envelope: { kind: 'gke', project: 'shop-prod-1234' },
+      events: dense(),
+      facts: [
+        fact('data_access_enabled', { ADMIN_READ: true, DATA_READ: true, DATA_WRITE: false }),
+        fact('default_bucket_retention_days', 120),
+        fact('k8s_exclusions', [{ name: 'drop-leases', filter: 'protoPayload.methodName="io.k8s.coordination.v1.leases.update"', sink: '_Default' }]),
+      ],
+      expect: ['reads-collected'],
+    },
+    {
+      name: 'aks-basic-plan',
+      provider: 'aks',
+      envelope: { kind: 'azure', category: 'kube-audit', resourceId: AKS_ID },
+      events: dense(),
+      facts: [...aksFacts(['kube-audit'], 'AKSAudit').filter((f) => !['table_plan', 'table_retention_days', 'table_total_retention_days'].includes(f.fact)),
+        fact('table_plan', 'Basic'), fact('table_retention_days', -1), fact('table_total_retention_days', -1)],
+      expect: ['retention-meets-target'],
+    },
   ];
 }
 
