@@ -35,7 +35,7 @@ ul.tight { margin: 4px 0 10px; padding-left: 20px; } nav.toc { columns: 3; font-
   @page { size: A4 landscape; margin: 12mm; }
   body { max-width: none; padding: 0; font-size: 11px; } * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   section.cluster, section.detection { break-before: page; border: 0; } h2, h3 { break-after: avoid; }
-  table, svg, pre, tr { break-inside: avoid; } nav.toc { display: none; } a { color: inherit; text-decoration: none; }
+  tr, svg, pre, .grid > div { break-inside: avoid; } thead { display: table-header-group; } nav.toc { display: none; } a { color: inherit; text-decoration: none; }
 }`;
 
 export function page(title: string, body: SafeHtml): string {
