@@ -51,6 +51,11 @@ export const jobFileSchema = z
         ctx.addIssue({ code: 'custom', path: ['clusters', i, 'name'], message: `"${c.name}" is already the name of clusters[${first}]: names must be unique` });
       else seen.set(c.name, i);
     });
+    // A misspelt override would silently leave a cluster on the defaults.
+    for (const name of Object.keys(job.coverage?.clusters ?? {})) {
+      if (!seen.has(name))
+        ctx.addIssue({ code: 'custom', path: ['coverage', 'clusters', name], message: `"${name}" is not a cluster in this file (clusters: ${[...seen.keys()].join(', ')})` });
+    }
   });
 
 export type JobFile = z.output<typeof jobFileSchema>;

@@ -1,0 +1,55 @@
+-- id: reads-observed
+-- title: Reads reach the log
+-- kind: observed
+-- order: 150
+-- label: reads
+-- means: >-
+--   The share of requests that are get or list, measured on the events themselves. In any live cluster
+--   reads are a large part of the traffic; close to none means they are dropped on the way: AKS
+--   kube-audit-admin (keeps watch, drops get and list), GKE without Data Access logs, or a self-hosted
+--   policy that sets reads to None. Detections of secret reads, enumeration and WebSocket exec cannot fire.
+--   Judged from the data alone, so it also covers imported and self-hosted clusters.
+-- thresholds: minReadShare (default 0.01), minRequests (default 50), window (default 7d)
+-- remediation:
+--   eks: |-
+--     EKS logs reads by policy: if none arrive, the events reach kubetrail through something that filters them (a subscription filter, a forwarder); pull the log group directly.
+--   aks: |-
+--     Send kube-audit instead of kube-audit-admin:
+--     az monitor diagnostic-settings create --name <existing-setting-name> --resource {{resourceId}} --workspace {{workspaceResourceId}} --export-to-resource-specific true --logs '[{"category":"kube-audit","enabled":true},{"category":"kube-audit-admin","enabled":false}]'
+--   gke: |-
+--     Turn on Data Access audit logs (ADMIN_READ, DATA_READ) for container.googleapis.com: Terraform google_project_iam_audit_config { project = "{{project}}", service = "container.googleapis.com", audit_log_config { log_type = "ADMIN_READ" }, audit_log_config { log_type = "DATA_READ" } }
+--   files: |-
+--     Log reads in the audit policy, above any catch-all rule:
+--       - level: Request
+--         verbs: ["get", "list", "watch"]
+WITH src AS (
+  -- where the records came from (AKS category, Cloud Logging log, CloudWatch stream): names the cause
+  SELECT e.cluster, list(DISTINCT e.log_name)[1:5] AS log_names
+  FROM audit_events e JOIN kt_cov_clusters c USING (cluster)
+  WHERE e.event_time >= c.window_start AND e.event_time <= c.now_at AND e.log_name IS NOT NULL
+  GROUP BY e.cluster
+),
+j AS (
+  SELECT c.cluster, c.provider, c.window_days, c.min_read_share, c.min_requests, o.requests, o.reads, o.watches, o.secret_reads, o.verbs,
+         o.reads / nullif(o.requests, 0) AS share, s.log_names,
+         coalesce(list_bool_or(list_transform(s.log_names, lambda n: n ILIKE '%kube-audit-admin%' OR n ILIKE '%AKSAuditAdmin%')), false) AS admin_only_source
+  FROM kt_cov_clusters c JOIN kt_cov_observed o USING (cluster) LEFT JOIN src s USING (cluster)
+)
+SELECT cluster,
+  CASE WHEN requests = 0 OR requests < min_requests THEN 'info' WHEN share < min_read_share THEN 'alarm' ELSE 'ok' END AS status,
+  CASE
+    WHEN requests = 0 THEN 'No events in the last ' || kt_days(window_days) || ' (see events-present).'
+    WHEN requests < min_requests THEN 'Only ' || kt_n(requests) || ' requests in the last ' || kt_days(window_days) || ': too few to judge (from ' || min_requests || ').'
+    WHEN share < min_read_share THEN kt_n(reads) || ' of ' || kt_n(requests) || ' requests in the last ' || kt_days(window_days) || ' were get or list (' || kt_pct(share)
+      || '; watch: ' || kt_n(watches) || '): reads are not reaching the log, so secret reads, enumeration and WebSocket exec are invisible.'
+      || CASE
+           WHEN admin_only_source THEN ' The records come from kube-audit-admin, which drops every get and list.'
+           WHEN provider = 'aks' AND watches > 0 THEN ' Watches without gets and lists is what AKS kube-audit-admin looks like.'
+           WHEN provider = 'gke' THEN ' This is what GKE looks like without Data Access audit logs.'
+           ELSE '' END
+    ELSE kt_pct(share) || ' of ' || kt_n(requests) || ' requests were get or list, ' || kt_n(secret_reads) || ' of them on secrets.'
+  END AS reason,
+  CAST(json_object('requests', requests, 'reads', reads, 'watches', watches, 'secret_reads', secret_reads, 'read_share', share,
+    'verbs', verbs, 'log_names', log_names) AS JSON) AS evidence,
+  NULL AS remediation
+FROM j

@@ -1,0 +1,276 @@
+/**
+ * Both reports in all three formats, end to end: events landed through the pipeline (with script and
+ * image payloads in a user agent, a user name and an object name), coverage run, a findings table in
+ * the contract's columns (the detection engine's migration is not needed to read it), reports written.
+ * HTML is parsed, Markdown is rendered by a real GFM renderer and parsed, JSON is validated against the
+ * published schema.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { marked } from 'marked';
+import { parse, type DefaultTreeAdapterMap } from 'parse5';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobFileSchema } from '../../src/config/job-file.js';
+import type { LoadedJob } from '../../src/config/load.js';
+import { runCoverage } from '../../src/coverage/run.js';
+import { silentLogger } from '../../src/log.js';
+import { prepareStagingDir } from '../../src/pipeline/lander.js';
+import { pullCluster } from '../../src/pipeline/pull-cluster.js';
+import type { FindingsReport, WeeklyReport } from '../../src/report/model.js';
+import { writeReports } from '../../src/report/run.js';
+import { filesSource } from '../../src/sources/files/files-source.js';
+import { Database } from '../../src/store/database.js';
+import { buildScenarios, DETECTIONS, type Built } from '../coverage/scenarios.js';
+import { DAY, HOUR, traffic, writeEvents, type GenEvent } from '../coverage/traffic.js';
+
+const USER = `<img src=x onerror=alert('user')>`;
+const AGENT = `<script>alert("agent")</script> kubectl`;
+const OBJECT = "</td><script>alert('obj')</script>|`x`[click](javascript:alert(1))";
+const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/report-v1.schema.json', import.meta.url), 'utf8'));
+
+type Node = DefaultTreeAdapterMap['node'];
+type Element = DefaultTreeAdapterMap['element'];
+
+let dir: string;
+let built: Built;
+let out: string;
+let xssIds: string[];
+const files = (kind: string) => ({
+  md: readFileSync(join(out, `${kind}.md`), 'utf8'),
+  html: readFileSync(join(out, `${kind}.html`), 'utf8'),
+  json: JSON.parse(readFileSync(join(out, `${kind}.json`), 'utf8')) as unknown,
+});
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kt-rep-'));
+  out = join(dir, 'out');
+  built = await buildScenarios(dir, (s) => ['gap', 'healthy-eks', 'aks-admin-only'].includes(s.name));
+  // A self-hosted cluster that is not in the job file (imported), whose log carries the payloads.
+  const now = built.now;
+  const attacker = { username: USER, groups: ['system:masters', 'system:authenticated'] };
+  const events: GenEvent[] = [
+    ...traffic({ from: new Date(now.getTime() - 2 * DAY), to: new Date(now.getTime() - 60e3) }),
+    ...[1, 2, 3].map((i) => ({
+      time: new Date(now.getTime() - i * HOUR - 7 * 60e3),
+      verb: 'create',
+      resource: 'deployments',
+      apiGroup: 'apps',
+      namespace: 'shop',
+      name: OBJECT,
+      user: attacker,
+      level: 'RequestResponse' as const,
+      requestObject: 'skipped-too-big-size-object',
+      userAgent: AGENT,
+      sourceIPs: ['198.51.100.66'],
+    })),
+  ];
+  const file = join(dir, 'xss.jsonl');
+  const ids = writeEvents(file, 'xss', events, { kind: 'raw' });
+  xssIds = ids.slice(-3);
+  const r = await pullCluster(built.db, { name: 'xss', provider: 'files' }, filesSource({ paths: [file], mode: 'import' }), {
+    runId: 'run-xss',
+    log: silentLogger(),
+    stagingDir: prepareStagingDir(built.db.path),
+    step: 'import',
+  });
+  expect(r.counts.landed).toBe(events.length);
+  await runCoverage(built.db, built.job, { runId: 'cov', now, log: silentLogger(), detections: DETECTIONS });
+  // The findings table in its contract columns (the detection engine creates it in its own migration).
+  const conn = await built.db.connect();
+  await conn.run(`CREATE TABLE findings (detection_id VARCHAR, severity VARCHAR, cluster VARCHAR, fingerprint VARCHAR, first_seen TIMESTAMPTZ,
+    last_seen TIMESTAMPTZ, event_count BIGINT, summary VARCHAR, audit_ids VARCHAR[], status VARCHAR)`);
+  await conn.run(
+    `INSERT INTO findings SELECT 'workloads/privileged-pod', 'high', 'xss', 'fp-1', min(event_time), max(event_time), count(*), $summary, list(audit_id ORDER BY event_time), 'open'
+     FROM audit_events WHERE cluster = 'xss' AND list_contains(CAST($ids AS VARCHAR[]), audit_id)`,
+    { summary: `${USER} created deployment shop/${OBJECT}`, ids: `[${xssIds.join(',')}]` },
+  );
+  conn.closeSync();
+  await writeReports(built.db, built.job, { kinds: ['weekly', 'findings'], formats: ['md', 'html', 'json'], outDir: out, now, log: silentLogger(), detections: DETECTIONS });
+});
+
+afterAll(() => {
+  built?.db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Every element and every text node of a parsed document. */
+function walk(node: Node, els: Element[] = [], texts: string[] = []): { els: Element[]; text: string } {
+  if ('tagName' in node) els.push(node);
+  if (node.nodeName === '#text') texts.push((node as DefaultTreeAdapterMap['textNode']).value);
+  if ('childNodes' in node) for (const c of node.childNodes) walk(c, els, texts);
+  if (node.nodeName === 'template') walk((node as DefaultTreeAdapterMap['template']).content, els, texts);
+  return { els, text: texts.join('') };
+}
+
+function assertInert(markup: string, where: string): string {
+  const { els, text } = walk(parse(markup));
+  const bad = els.filter((e) => ['script', 'img', 'iframe', 'object', 'embed', 'a', 'form', 'base', 'link', 'meta'].includes(e.tagName) && !(e.tagName === 'a' && e.attrs.every((a) => a.name !== 'href' || a.value.startsWith('#'))) && !(e.tagName === 'meta'));
+  expect(bad.map((e) => e.tagName), `${where}: active elements`).toEqual([]);
+  const handlers = els.flatMap((e) => e.attrs.filter((a) => a.name.toLowerCase().startsWith('on')).map((a) => `${e.tagName}[${a.name}]`));
+  expect(handlers, `${where}: event handler attributes`).toEqual([]);
+  return text.replace(/\s+/g, ' ');
+}
+
+describe('escaping', () => {
+  it('shows the payloads as text in the weekly HTML, never as markup', () => {
+    const { html } = files('weekly');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<img/i);
+    const text = assertInert(html, 'weekly.html');
+    expect(text).toContain(USER); // shared-admin-identity names it
+    expect(text).toContain(`deployments shop/${OBJECT} by ${USER}`); // truncated-events names the object and its author
+    expect(html).toContain('&lt;img src=x onerror=alert(&#39;user&#39;)&gt;');
+  });
+
+  it('shows the payloads as text in the findings HTML, user agent included', () => {
+    const { html } = files('findings');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<img/i);
+    const text = assertInert(html, 'findings.html');
+    for (const p of [USER, AGENT, OBJECT]) expect(text).toContain(p);
+    // attributes too: the payload never closes a quoted attribute
+    expect(html).toContain('&lt;script&gt;alert(&quot;agent&quot;)&lt;/script&gt;');
+  });
+
+  it('keeps the Markdown inert under a GFM renderer that passes raw HTML through', () => {
+    for (const kind of ['weekly', 'findings']) {
+      const { md } = files(kind);
+      const rendered = marked.parse(md, { gfm: true, async: false });
+      const text = assertInert(rendered, `${kind}.md`);
+      expect(text).toContain(USER);
+      expect(text).toContain(OBJECT);
+      if (kind === 'findings') expect(text).toContain(AGENT);
+      // the payload's pipe did not split a table cell: the whole object name is inside one cell
+      if (kind === 'weekly') {
+        const cells = walk(parse(rendered)).els.filter((e) => e.tagName === 'td').map((e) => walk(e).text);
+        expect(cells.some((t) => t.includes(`deployments shop/${OBJECT} by ${USER}`))).toBe(true);
+      }
+    }
+  });
+
+  it('keeps the data exact in JSON and writes no raw angle bracket', () => {
+    const raw = readFileSync(join(out, 'findings.json'), 'utf8');
+    expect(raw).not.toMatch(/[<>]/);
+    const f = files('findings').json as FindingsReport;
+    const item = f.detections[0]!.items[0]!;
+    expect(item.principals).toEqual([USER]);
+    expect(item.userAgents).toEqual([AGENT]);
+    expect(item.samples.map((s) => s.name)).toEqual([OBJECT, OBJECT, OBJECT]);
+    expect(item.samples.map((s) => s.auditId)).toEqual(xssIds.slice().reverse());
+  });
+});
+
+describe('JSON schema', () => {
+  it('validates both reports against docs/report-v1.schema.json', () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    const validate = ajv.compile(SCHEMA);
+    for (const kind of ['weekly', 'findings']) {
+      const ok = validate(files(kind).json);
+      expect(validate.errors ?? [], kind).toEqual([]);
+      expect(ok).toBe(true);
+    }
+  });
+
+  it('rejects a report that breaks the schema', () => {
+    const validate = new Ajv2020({ strict: false }).compile(SCHEMA);
+    const w = structuredClone(files('weekly').json) as WeeklyReport;
+    (w.clusters[0]!.heatmap[0]!.hours as unknown[]).pop();
+    expect(validate(w)).toBe(false);
+  });
+});
+
+describe('weekly report content', () => {
+  it('marks exactly the three empty hours of the hole, in every format', () => {
+    const hole = [0, 1, 2].map((i) => new Date(built.holeStart + i * HOUR));
+    const want = hole.map((d) => `${d.toISOString().slice(0, 10)}T${d.getUTCHours()}`).sort();
+    const w = files('weekly').json as WeeklyReport;
+    const gap = w.clusters.find((c) => c.cluster === 'gap')!;
+    const jsonHoles = gap.heatmap.flatMap((r) => r.hours.map((c, h) => (c.state === 'hole' ? `${r.day}T${h}` : null))).filter(Boolean);
+    expect(jsonHoles.sort()).toEqual(want);
+    expect(w.clusters.find((c) => c.cluster === 'healthy-eks')!.heatmap.flatMap((r) => r.hours).some((c) => c.state === 'hole')).toBe(false);
+
+    const { els } = walk(parse(files('weekly').html));
+    const attr = (e: Element, n: string) => e.attrs.find((a) => a.name === n)?.value;
+    const section = els.find((e) => e.tagName === 'section' && attr(e, 'id') === 'cluster-gap')!;
+    const cells = walk(section).els.filter((e) => attr(e, 'data-state') === 'hole');
+    expect(cells.map((e) => `${attr(e, 'data-day')}T${attr(e, 'data-hour')}`).sort()).toEqual(want);
+
+    const md = files('weekly').md;
+    const day = hole[0]!.toISOString().slice(0, 10);
+    const line = md.split('\n').find((l) => l.startsWith(`${day} `) && l.includes('X'))!;
+    expect(line.slice(11 + hole[0]!.getUTCHours(), 11 + hole[0]!.getUTCHours() + 3)).toBe('XXX');
+    expect(line.split('X').length - 1).toBe(3);
+  });
+
+  it('lists clusters worst first and carries the coverage reasons and remediation', () => {
+    const w = files('weekly').json as WeeklyReport;
+    expect(w.fleet.rows.map((r) => r.cluster)).toEqual(['aks-admin-only', 'xss', 'gap', 'healthy-eks']);
+    const aks = w.clusters[0]!;
+    expect(aks.checks.find((c) => c.checkId === 'reads-collected')!.status).toBe('alarm');
+    expect(aks.remediation.map((r) => r.checkId)).toEqual(['reads-collected', 'reads-observed', 'blind-detections']);
+    expect(aks.access.reads).toBe(0);
+    expect(aks.blindDetections.map((b) => b.id)).toEqual(['credentials/secret-read-by-unusual-client']);
+    expect(aks.posture.find((p) => p.fact === 'diagnostic_categories')!.value).toEqual(['kube-audit-admin', 'guard']);
+    const md = files('weekly').md;
+    expect(md).toContain('az monitor diagnostic-settings create --name <existing-setting-name>');
+  });
+
+  it('counts events per day from the landed data', () => {
+    const w = files('weekly').json as WeeklyReport;
+    const gap = w.clusters.find((c) => c.cluster === 'gap')!;
+    const generated = built.scenarios.find((s) => s.name === 'gap')!.events.filter((e) => e.time.getTime() >= Date.parse(w.period.start) && e.time.getTime() <= Date.parse(w.period.end));
+    expect(gap.eventsPerDay.reduce((n, d) => n + d.events, 0)).toBe(generated.length);
+    expect(gap.events).toBe(generated.length);
+  });
+});
+
+describe('findings report', () => {
+  it('marks what is new since the previous findings report', async () => {
+    const first = files('findings').json as FindingsReport;
+    expect(first.previousReport).toBeNull();
+    expect(first.detections[0]!.items.map((i) => i.isNew)).toEqual([true]);
+    expect(first.detections[0]!.title).toBe('Privileged container created');
+    expect(first.detections[0]!.mitre).toEqual(['T1611']);
+
+    const conn = await built.db.connect();
+    await conn.run(
+      `INSERT INTO findings SELECT 'credentials/secret-read-by-unusual-client', 'medium', 'gap', 'fp-2', min(event_time), max(event_time), count(*), 'secret read', list(audit_id), 'open'
+       FROM audit_events WHERE cluster = 'gap' AND resource = 'secrets' AND event_time > now() - INTERVAL 1 DAY`,
+    );
+    conn.closeSync();
+    await writeReports(built.db, built.job, { kinds: ['findings'], formats: ['json', 'md'], outDir: out, now: new Date(built.now.getTime() + 1000), log: silentLogger(), detections: DETECTIONS });
+    const second = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as FindingsReport;
+    expect(second.previousReport?.reportId).toBe(first.reportId);
+    const flags = Object.fromEntries(second.detections.flatMap((d) => d.items.map((i) => [i.fingerprint, i.isNew])));
+    expect(flags).toEqual({ 'fp-1': false, 'fp-2': true });
+    expect(second.totals).toMatchObject({ findings: 2, newFindings: 1 });
+    expect(second.detections.map((d) => d.severity)).toEqual(['high', 'medium']);
+    expect(readFileSync(join(out, 'findings.md'), 'utf8').match(/\*\*NEW\*\*/g)).toHaveLength(1);
+  });
+});
+
+describe('an empty database', () => {
+  it('writes valid reports that say what to run first', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'kt-rep-empty-'));
+    try {
+      const db = await Database.open(join(d, 'k.duckdb'));
+      const job: LoadedJob = { path: join(d, 'job.yaml'), job: jobFileSchema.parse({ database: 'k.duckdb', clusters: [{ name: 'onprem', provider: 'files', paths: ['/nowhere'] }] }), resolvePath: (p) => p };
+      const paths = await writeReports(db, job, { kinds: ['weekly', 'findings'], formats: ['md', 'html', 'json'], outDir: join(d, 'out'), now: new Date(), log: silentLogger(), detections: DETECTIONS });
+      db.close();
+      expect(paths).toHaveLength(6);
+      const validate = new Ajv2020({ strict: false }).compile(SCHEMA);
+      const weekly = JSON.parse(readFileSync(join(d, 'out', 'weekly.json'), 'utf8')) as WeeklyReport;
+      const findings = JSON.parse(readFileSync(join(d, 'out', 'findings.json'), 'utf8')) as FindingsReport;
+      expect(validate(weekly)).toBe(true);
+      expect(validate(findings)).toBe(true);
+      expect(weekly.clusters.map((c) => [c.cluster, c.checks.length])).toEqual([['onprem', 0]]);
+      expect(findings.available).toBe(false);
+      expect(readFileSync(join(d, 'out', 'weekly.md'), 'utf8')).toContain('No coverage results yet');
+      expect(readFileSync(join(d, 'out', 'findings.html'), 'utf8')).toContain('No findings table yet');
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
