@@ -40,24 +40,31 @@ export interface Story {
 
 const id = (key: string) => namedUuid(`story/${key}`);
 
-export function attackStory(eks: ClusterTraffic, onprem: ClusterTraffic): Story {
-  const rows: StoryRow[] = [];
-  const steps: Story['steps'] = [];
-  const step = (n: number, title: string, detail: string) => steps.push({ step: n, title, detail });
-  const row = (n: number, t: ClusterTraffic, r: Request) => {
-    rows.push({ step: n, title: steps.find((s) => s.step === n)!.title, cluster: t.profile.name, request: r });
-    return r;
+/** Adds to `story` as the steps are told (clusters are generated one after the other, to save memory). */
+function teller(story: Story, t: ClusterTraffic) {
+  return {
+    step: (n: number, title: string, detail: string) => void story.steps.push({ step: n, title, detail }),
+    row: (n: number, _t: ClusterTraffic, r: Request) => {
+      story.rows.push({ step: n, title: story.steps.find((s) => s.step === n)!.title, cluster: t.profile.name, request: r });
+      return r;
+    },
+    T: (day: number, hhmmss: string, ms = 0) => atTime(t.week, day, hhmmss) + ms * 1000,
   };
-  const T = (day: number, hhmmss: string, ms = 0) => atTime(eks.week, day, hhmmss) + ms * 1000;
+}
+
+const crb = (name: string, role: string, subject: Record<string, string>, uid: string, createdUs: number) => ({
+  kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1',
+  metadata: { name, uid, resourceVersion: '', creationTimestamp: isoMicros(createdUs).slice(0, 19) + 'Z' },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+  subjects: [subject],
+});
+
+/** Steps 0-4, on demo-eks. */
+export function attackOnEks(eks: ClusterTraffic, story: Story): void {
+  const { step, row, T } = teller(story, eks);
 
   // 0. Wednesday afternoon: a "temporary" binding gives the anonymous user read access
   step(0, 'Prelude: anonymous user bound to ClusterRole view', 'kubernetes-admin (the shared admin mapping; extra.arn names maria.santos) binds system:anonymous to "view" to unblock a legacy metrics probe.');
-  const crb = (name: string, role: string, subject: Record<string, string>, uid: string, createdUs: number) => ({
-    kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1',
-    metadata: { name, uid, resourceVersion: '', creationTimestamp: isoMicros(createdUs).slice(0, 19) + 'Z' },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-    subjects: [subject],
-  });
   {
     const at = T(2, '15:20:41', 310);
     const body = crb('legacy-metrics-anonymous', 'view', { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:anonymous' }, namedUuid('eks/crb/legacy-metrics-anonymous'), at);
@@ -127,6 +134,11 @@ export function attackStory(eks: ClusterTraffic, onprem: ClusterTraffic): Story 
       user: EKS_REPORTING_BOT, ip: ATTACKER_IP, ua: PY_CLIENT, reason: REPORTING_REASON, code, durationUs: 2_300 + i * 40 }));
   });
 
+}
+
+/** Steps 5-8, on demo-onprem. */
+export function attackOnOnprem(onprem: ClusterTraffic, story: Story): void {
+  const { step, row, T } = teller(story, onprem);
   // 5. demo-onprem with Argo CD's argocd-manager token: look around, start a host-root pod
   step(5, 'Pivot to demo-onprem: privileged hostPID pod with hostPath / in kube-system', 'Argo CD\'s argocd-manager token (a legacy Secret-based token, cluster-wide rights) is used from the attacker\'s address: a rules review, a privileged pod mounting the node\'s root, and a shell in it.');
   const argoReason = 'RBAC: allowed by ClusterRoleBinding "argocd-manager-role-binding" of ClusterRole "argocd-manager-role" to ServiceAccount "argocd-manager/kube-system"';
@@ -192,5 +204,4 @@ export function attackStory(eks: ClusterTraffic, onprem: ClusterTraffic): Story 
       name: `${podName}.${namedUuid(`story/event-${what}`).replaceAll('-', '').slice(0, 16)}`, user: maint, ip: ATTACKER_IP, ua: KUBECTL,
       reason: 'RBAC: allowed by ClusterRoleBinding "cluster-maintenance-admin" of ClusterRole "cluster-admin" to ServiceAccount "cluster-maintenance/kube-system"', durationUs: 3_200 }));
   });
-  return { rows, steps };
 }

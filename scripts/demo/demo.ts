@@ -5,7 +5,7 @@
  */
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { attackStory, type Story } from './attack.js';
+import { attackOnEks, attackOnOnprem, type Story } from './attack.js';
 import { ClusterTraffic } from './cluster-traffic.js';
 import { aks, eks, gke, onprem, type ClusterProfile } from './clusters.js';
 import { ClusterOutput, type WrittenFile } from './output.js';
@@ -18,7 +18,7 @@ import { at, weekEnding, type Week } from './timeline.js';
 import { backupCronJob, rollouts } from './workload-traffic.js';
 import { writeAks } from './write-aks.js';
 import { writeEks } from './write-eks.js';
-import { writeGke } from './write-gke.js';
+import { isDataAccess, writeGke } from './write-gke.js';
 import { writeOnprem } from './write-onprem.js';
 
 export const DEFAULT_SEED = 'kubetrail-demo-1';
@@ -46,6 +46,9 @@ export interface ClusterSummary {
   events: number;
   files: WrittenFile[];
   perDay: number[];
+  /** Fewest and most records in one hour (hours with none, the outage, left out). */
+  quietestHour: number;
+  busiestHour: number;
 }
 
 export interface DemoResult {
@@ -86,6 +89,13 @@ function ordinaryTraffic(profile: ClusterProfile, week: Week, seed: string): Clu
   return t;
 }
 
+/** Events the provider never stored: GKE Data Access before it was enabled, demo-onprem's outage. */
+function lost(profile: ClusterProfile, us: number, e: AuditEvent, gaps: Gaps): boolean {
+  if (profile.provider === 'gke') return us < gaps.gkeDataAccessFromUs && isDataAccess(e);
+  if (profile.provider === 'files') return us >= gaps.onpremHole.fromUs && us < gaps.onpremHole.toUs;
+  return false;
+}
+
 function auditEvents(t: ClusterTraffic): AuditEvent[] {
   const events: AuditEvent[] = [];
   for (const r of t.requests) {
@@ -98,34 +108,41 @@ export function generateDemo(opts: DemoOptions): DemoResult {
   const seed = opts.seed ?? DEFAULT_SEED;
   const week = weekEnding(opts.end);
   const gaps = gapsOf(week);
-  const traffic = new Map([eks, gke, aks, onprem].map((p) => [p.name, ordinaryTraffic(p, week, seed)]));
-  const story = attackStory(traffic.get('demo-eks')!, traffic.get('demo-onprem')!);
-
+  const story: Story = { rows: [], steps: [] };
   mkdirSync(opts.out, { recursive: true });
   const clusters: ClusterSummary[] = [];
-  for (const [name, t] of traffic) {
+  // one cluster at a time, so that only one cluster's requests are in memory
+  for (const profile of [eks, gke, aks, onprem]) {
+    const t = ordinaryTraffic(profile, week, seed);
+    if (profile === eks) attackOnEks(t, story);
+    if (profile === onprem) attackOnOnprem(t, story);
+    const name = profile.name;
     rmSync(join(opts.out, name), { recursive: true, force: true });
     const out = new ClusterOutput(opts.out, name);
-    const events = auditEvents(t);
+    const events = auditEvents(t).filter((e) => !lost(profile, e[US], e, gaps));
     const rng = new Random(`${seed}/${name}/envelope`);
     switch (t.profile.provider) {
       case 'eks':
         writeEks(out, events, week, rng, gaps.eksSlowIngestion);
         break;
       case 'gke':
-        writeGke(out, events, week, rng, gaps.gkeDataAccessFromUs);
+        writeGke(out, events, week, rng);
         break;
       case 'aks':
         writeAks(out, events, week, rng, gaps.aksLogAnalyticsFromUs);
         break;
       default:
-        writeOnprem(out, events, week, gaps.onpremHole);
+        writeOnprem(out, events, week, gaps.onpremHole.fromUs);
     }
     const perDay = Array.from({ length: 7 }, () => 0);
-    for (const e of events) perDay[Math.floor((e[US] - week.startUs) / 86_400e6)]!++;
+    const perHour = Array.from({ length: 7 * 24 }, () => 0);
+    for (const e of events) {
+      perDay[Math.floor((e[US] - week.startUs) / 86_400e6)]!++;
+      perHour[Math.floor((e[US] - week.startUs) / 3_600e6)]!++;
+    }
+    const active = perHour.filter((n) => n > 0);
     const requests = t.requests.length;
-    t.requests.length = 0; // written: let the memory go before the next cluster
-    clusters.push({ name, provider: t.profile.provider, dir: name, requests, events: out.files.reduce((s, f) => s + f.records, 0), files: out.files, perDay });
+    clusters.push({ name, provider: t.profile.provider, dir: name, requests, events: out.files.reduce((s, f) => s + f.records, 0), files: out.files, perDay, quietestHour: Math.min(...active), busiestHour: Math.max(...active) });
   }
   const result: DemoResult = { week, seed, gaps, story, clusters };
   writeFileSync(join(opts.out, 'manifest.json'), JSON.stringify(manifest(result), null, 2) + '\n');

@@ -57,16 +57,22 @@ export class Random {
     return median * Math.exp(sigma * z);
   }
 
+  /** 32 random bits. */
+  private word(): number {
+    return this.rng.next() >>> 0;
+  }
+
   hex(chars: number): string {
     let s = '';
-    while (s.length < chars) s += Math.floor(this.float() * 0x100000000).toString(16).padStart(8, '0');
+    while (s.length < chars) s += this.word().toString(16).padStart(8, '0');
     return s.slice(0, chars);
   }
 
+  /** `n` decimal digits, the first not 0. */
   digits(n: number): string {
     let s = String(this.int(1, 9));
-    while (s.length < n) s += String(this.int(0, 9));
-    return s;
+    while (s.length < n) s += String(this.word() % 100_000_000).padStart(8, '0');
+    return s.slice(0, n);
   }
 
   /** Lower-case alphanumerics as Kubernetes uses for generated name suffixes (no vowels). */

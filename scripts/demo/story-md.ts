@@ -59,14 +59,13 @@ export function renderStory(r: DemoResult): string {
   out.push(`| demo-onprem | raw audit.k8s.io/v1 Events: \`audit-<rotation time>.log.gz\`, \`audit.log.1\`, \`audit.log\` | reference + 3 local rules (CI writes at RequestResponse, exec every stage, events delete) | no events at all from ${iso(gaps.onpremHole.fromUs)} to ${iso(gaps.onpremHole.toUs)} while the other clusters are busy; a Secret written by CI carries its value in the log (kubetrail must redact it) |`);
   out.push('');
   out.push('## Volumes', '');
-  out.push('| Cluster | Records | Files | MB | Records per day (Mon..Sun) |');
-  out.push('|---|---|---|---|---|');
+  out.push('| Cluster | Records | Files | MB | Records per day (Mon..Sun) | Per hour: quietest, busiest |');
+  out.push('|---|---|---|---|---|---|');
   for (const c of r.clusters) {
     const mb = c.files.reduce((s, f) => s + f.bytes, 0) / 1e6;
-    out.push(`| ${c.name} | ${c.events} | ${c.files.length} | ${mb.toFixed(1)} | ${c.perDay.join(' / ')} |`);
+    out.push(`| ${c.name} | ${c.events} | ${c.files.length} | ${mb.toFixed(1)} | ${c.perDay.join(' / ')} | ${c.quietestHour}, ${c.busiestHour} |`);
   }
   out.push('');
-  out.push('Records are audit events as the provider stores them (one per Event stage; GKE drops Data Access entries before it was enabled).');
-  out.push('Per-day counts are Events before that filtering and the demo-onprem hole.', '');
+  out.push('Records are audit events as the provider stores them: one per Event stage (GKE: one LogEntry per stage).', '');
   return out.join('\n');
 }

@@ -2,8 +2,8 @@
  * demo-gke as Cloud Logging gives it: one LogEntry per Event stage with an AuditLog protoPayload (GKE
  * re-encodes the Event; there is no stage or level, the user is principalEmail, the outcome a
  * google.rpc code, annotations become labels). Writes go to the Admin Activity log; reads, and the
- * status and lease updates of system components, to Data Access, which this project only turned on on
- * Friday morning. Keys are sorted and false/empty values left out, as the JSON mapping of the API does.
+ * status and lease updates of system components, to Data Access (which this project only turned on on
+ * Friday morning: demo.ts drops the entries before that). Keys are sorted and false/empty values left out, as the JSON mapping of the API does.
  *
  * Files: the first six days as JSON lines, one file per log and day
  * (`cloudaudit.googleapis.com%2F<log>/YYYY-MM-DD.jsonl`, what a storage sink's shards or
@@ -112,13 +112,12 @@ export function toLogEntry(e: AuditEvent, rng: Random, lagUs: number): Record<st
   return sortKeys(entry) as Record<string, unknown>;
 }
 
-export function writeGke(out: ClusterOutput, events: AuditEvent[], week: Week, rng: Random, dataAccessFromUs: number): void {
+export function writeGke(out: ClusterOutput, events: AuditEvent[], week: Week, rng: Random): void {
   const shards = new Map<string, Array<Record<string, unknown>>>();
   const lastDay: Array<Record<string, unknown>> = [];
   const lastDayStart = week.startUs + 6 * DAY_US;
   for (const e of events) {
     const da = isDataAccess(e);
-    if (da && e[US] < dataAccessFromUs) continue; // Data Access logs were not enabled yet
     const entry = toLogEntry(e, rng, Math.round(rng.lognormal(6e6, 0.6)));
     if (e[US] >= lastDayStart) {
       lastDay.push(entry);

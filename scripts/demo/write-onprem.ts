@@ -9,18 +9,16 @@ import { ClusterOutput } from './output.js';
 import { eventJson, type AuditEvent, US } from './request.js';
 import { DAY_US, type Week } from './timeline.js';
 
-export interface Hole {
-  fromUs: number;
-  toUs: number;
-}
-
-export function writeOnprem(out: ClusterOutput, events: AuditEvent[], week: Week, hole: Hole): void {
+/**
+ * `events` are what the API server wrote (demo.ts has already taken out the outage); the backup file
+ * ends where the outage began.
+ */
+export function writeOnprem(out: ClusterOutput, events: AuditEvent[], week: Week, outageFromUs: number): void {
   const rotateUs = week.startUs + 4 * DAY_US + 12 * 3_600e6; // Friday noon
   const parts: [AuditEvent[], AuditEvent[], AuditEvent[]] = [[], [], []];
   for (const e of events) {
     const us = e[US];
-    if (us >= hole.fromUs && us < hole.toUs) continue;
-    parts[us < hole.fromUs ? 0 : us < rotateUs ? 1 : 2].push(e);
+    parts[us < outageFromUs ? 0 : us < rotateUs ? 1 : 2].push(e);
   }
   const text = (list: AuditEvent[]) => list.map(eventJson).join('\n') + '\n';
   const last = (list: AuditEvent[]) => list[list.length - 1]![US];
