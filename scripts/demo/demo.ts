@@ -14,7 +14,7 @@ import { aksExtras, eksExtras, eksReportingJob, gkeExtras, onpremExtras } from '
 import { Random } from './random.js';
 import { toEvents, type AuditEvent, US } from './request.js';
 import { delegatedAuth, leases, nodeHeartbeats, scanners, tokenRefreshes, watches } from './system-traffic.js';
-import { at, weekEnding, type Week } from './timeline.js';
+import { at, dayIndex, lastDay, weekEnding, type Week } from './timeline.js';
 import { backupCronJob, rollouts } from './workload-traffic.js';
 import { writeAks } from './write-aks.js';
 import { writeEks } from './write-eks.js';
@@ -134,11 +134,11 @@ export function generateDemo(opts: DemoOptions): DemoResult {
       default:
         writeOnprem(out, events, week, gaps.onpremHole.fromUs);
     }
-    const perDay = Array.from({ length: 7 }, () => 0);
-    const perHour = Array.from({ length: 7 * 24 }, () => 0);
+    const perDay = Array.from({ length: lastDay(week) + 1 }, () => 0);
+    const perHour = Array.from({ length: (lastDay(week) + 1) * 24 }, () => 0);
     for (const e of events) {
-      perDay[Math.floor((e[US] - week.startUs) / 86_400e6)]!++;
-      perHour[Math.floor((e[US] - week.startUs) / 3_600e6)]!++;
+      perDay[dayIndex(week, e[US])]!++;
+      perHour[Math.floor((e[US] - week.anchorUs) / 3_600e6)]!++;
     }
     const active = perHour.filter((n) => n > 0);
     const requests = t.requests.length;

@@ -11,19 +11,35 @@ export const HOUR_US = 3_600e6;
 export const MINUTE_US = 60e6;
 
 export interface Week {
+  /** The data covers [startUs, endUs): seven days before the end. */
   startUs: number;
   endUs: number;
+  /**
+   * Midnight UTC of the first calendar day (= startUs when the end is a midnight). The story, the gaps
+   * and the files' days are placed from here, so with `--end now` they keep their time of day.
+   */
+  anchorUs: number;
 }
 
 export function weekEnding(end: Date): Week {
   const endUs = Math.floor(end.getTime() / 1000) * 1e6;
-  return { startUs: endUs - 7 * DAY_US, endUs };
+  return { startUs: endUs - 7 * DAY_US, endUs, anchorUs: Math.floor(endUs / DAY_US) * DAY_US - 7 * DAY_US };
 }
 
-/** start + days + hh:mm[:ss] */
+/** anchor + days + hh:mm[:ss] */
 export function at(week: Week, days: number, hhmm: string): number {
   const [h, m, s] = hhmm.split(':').map(Number);
-  return week.startUs + days * DAY_US + (h ?? 0) * HOUR_US + (m ?? 0) * MINUTE_US + (s ?? 0) * 1e6;
+  return week.anchorUs + days * DAY_US + (h ?? 0) * HOUR_US + (m ?? 0) * MINUTE_US + (s ?? 0) * 1e6;
+}
+
+/** Calendar day (UTC) of a time, counted from the anchor: 0..6, or 0..7 when the end is not a midnight. */
+export function dayIndex(week: Week, us: number): number {
+  return Math.floor((us - week.anchorUs) / DAY_US);
+}
+
+/** Index of the last calendar day with data. */
+export function lastDay(week: Week): number {
+  return dayIndex(week, week.endUs - 1);
 }
 
 /**

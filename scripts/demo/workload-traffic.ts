@@ -147,7 +147,7 @@ export function backupCronJob(t: ClusterTraffic): void {
   const ttl = controller(t, 'ttl-after-finished-controller');
   const image = `${registry(t)}/db-backup:2.4.1`;
   const cronUid = t.id();
-  for (let h = t.week.startUs; h < t.week.endUs; h += HOUR_US) {
+  for (let h = Math.ceil(t.week.startUs / HOUR_US) * HOUR_US; h < t.week.endUs; h += HOUR_US) {
     const at = h + t.rng.int(20_000, 900_000);
     const minute = Math.floor(at / 60e6);
     const name = `db-backup-${minute}`;

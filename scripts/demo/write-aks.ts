@@ -11,7 +11,7 @@ import { ClusterOutput, jsonLines } from './output.js';
 import { AKS_TOO_BIG } from './provider-traffic.js';
 import type { Random } from './random.js';
 import { eventJson, type AuditEvent, US } from './request.js';
-import { dateOf, DAY_US, isoFraction, type Week } from './timeline.js';
+import { dateOf, dayIndex, DAY_US, isoFraction, type Week } from './timeline.js';
 
 const TENANT = '72f988bf-0000-4c1a-9b2d-3e4f5a6b7c8d';
 const WORKSPACE_CUSTOMER_ID = 'b3c4d5e6-f7a8-4b9c-8d0e-1f2a3b4c5d6e';
@@ -64,11 +64,11 @@ export function toDiagnosticRecord(e: AuditEvent, rng: Random): Record<string, u
 export function writeAks(out: ClusterOutput, events: AuditEvent[], week: Week, rng: Random, eventHubUntil: number): void {
   const byDay = new Map<number, AuditEvent[]>();
   for (const e of events) {
-    const day = Math.floor((e[US] - week.startUs) / DAY_US);
+    const day = dayIndex(week, e[US]);
     (byDay.get(day) ?? byDay.set(day, []).get(day)!).push(e);
   }
   for (const [day, list] of [...byDay.entries()].sort((a, b) => a[0] - b[0])) {
-    const dayStart = week.startUs + day * DAY_US;
+    const dayStart = week.anchorUs + day * DAY_US;
     const date = dateOf(dayStart);
     if (dayStart < eventHubUntil) {
       // Event Hub messages: batches of records, one message per line

@@ -8,7 +8,7 @@
 import { ClusterOutput, jsonLines } from './output.js';
 import type { Random } from './random.js';
 import { eventJson, type AuditEvent, US } from './request.js';
-import { dateOf, DAY_US, HOUR_US, type Week } from './timeline.js';
+import { dateOf, dayIndex, DAY_US, HOUR_US, lastDay, type Week } from './timeline.js';
 
 export interface LagWindow {
   fromUs: number;
@@ -34,15 +34,15 @@ export function writeEks(out: ClusterOutput, events: AuditEvent[], week: Week, r
     const slow = us >= slowDay.fromUs && us < slowDay.toUs;
     const lagMs = slow ? rng.lognormal(9 * 60_000, 0.45) : Math.min(rng.lognormal(20_000, 0.7), 240_000);
     const timestamp = Math.floor(us / 1000);
-    const day = Math.floor((us - week.startUs) / DAY_US);
+    const day = dayIndex(week, us);
     const list = byDay.get(day) ?? byDay.set(day, []).get(day)!;
     list.push({ logStreamName: stream, timestamp, message: eventJson(e), ingestionTime: timestamp + Math.round(lagMs), eventId: rng.digits(56) });
   }
   for (const [day, list] of [...byDay.entries()].sort((a, b) => a[0] - b[0])) {
     list.sort((a, b) => (a as { timestamp: number }).timestamp - (b as { timestamp: number }).timestamp);
-    const date = dateOf(week.startUs + day * DAY_US);
+    const date = dateOf(week.anchorUs + day * DAY_US);
     const last = (list[list.length - 1] as { ingestionTime: number }).ingestionTime * 1000;
-    if (day === 6) {
+    if (day === lastDay(week)) {
       out.write(`aws-logs-filter-log-events-${date}.json`, JSON.stringify({ events: list, searchedLogStreams: [] }, null, 4) + '\n', list.length, last);
     } else {
       out.write(`filter-log-events-${date}.jsonl`, jsonLines(list), list.length, last);

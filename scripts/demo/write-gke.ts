@@ -14,7 +14,7 @@ import { GKE_PROJECT } from './clusters.js';
 import { ClusterOutput, jsonLines } from './output.js';
 import type { Random } from './random.js';
 import { isLongRunning, type AuditEvent, US } from './request.js';
-import { dateOf, DAY_US, isoFraction, isoMicros, type Week } from './timeline.js';
+import { dateOf, DAY_US, isoFraction, isoMicros, lastDay, type Week } from './timeline.js';
 
 const LOCATION = 'europe-west1';
 const RPC: Record<number, [number, string]> = { 400: [3, 'INVALID_ARGUMENT'], 401: [16, 'UNAUTHENTICATED'], 403: [7, 'PERMISSION_DENIED'], 404: [5, 'NOT_FOUND'], 409: [6, 'ALREADY_EXISTS'], 422: [3, 'INVALID_ARGUMENT'], 500: [13, 'INTERNAL'] };
@@ -114,13 +114,13 @@ export function toLogEntry(e: AuditEvent, rng: Random, lagUs: number): Record<st
 
 export function writeGke(out: ClusterOutput, events: AuditEvent[], week: Week, rng: Random): void {
   const shards = new Map<string, Array<Record<string, unknown>>>();
-  const lastDay: Array<Record<string, unknown>> = [];
-  const lastDayStart = week.startUs + 6 * DAY_US;
+  const gcloud: Array<Record<string, unknown>> = [];
+  const lastDayStart = week.anchorUs + lastDay(week) * DAY_US;
   for (const e of events) {
     const da = isDataAccess(e);
     const entry = toLogEntry(e, rng, Math.round(rng.lognormal(6e6, 0.6)));
     if (e[US] >= lastDayStart) {
-      lastDay.push(entry);
+      gcloud.push(entry);
       continue;
     }
     const key = `cloudaudit.googleapis.com%2F${da ? 'data_access' : 'activity'}/${dateOf(e[US])}.jsonl`;
@@ -130,7 +130,7 @@ export function writeGke(out: ClusterOutput, events: AuditEvent[], week: Week, r
     const shardEnd = Date.parse((list[list.length - 1]!.receiveTimestamp as string)) * 1000;
     out.write(name, jsonLines(list), list.length, shardEnd);
   }
-  lastDay.reverse(); // gcloud logging read: newest first
+  gcloud.reverse(); // gcloud logging read: newest first
   const day = new Date(lastDayStart / 1000).toISOString().slice(0, 10);
-  out.write(`gcloud-logging-read-${day}.json`, JSON.stringify(lastDay, null, 2) + '\n', lastDay.length, week.endUs + 60e6);
+  out.write(`gcloud-logging-read-${day}.json`, JSON.stringify(gcloud, null, 2) + '\n', gcloud.length, week.endUs + 60e6);
 }

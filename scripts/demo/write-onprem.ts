@@ -7,14 +7,14 @@
  */
 import { ClusterOutput } from './output.js';
 import { eventJson, type AuditEvent, US } from './request.js';
-import { DAY_US, type Week } from './timeline.js';
+import { at, type Week } from './timeline.js';
 
 /**
  * `events` are what the API server wrote (demo.ts has already taken out the outage); the backup file
  * ends where the outage began.
  */
 export function writeOnprem(out: ClusterOutput, events: AuditEvent[], week: Week, outageFromUs: number): void {
-  const rotateUs = week.startUs + 4 * DAY_US + 12 * 3_600e6; // Friday noon
+  const rotateUs = at(week, 4, '12:00'); // Friday noon
   const parts: [AuditEvent[], AuditEvent[], AuditEvent[]] = [[], [], []];
   for (const e of events) {
     const us = e[US];
