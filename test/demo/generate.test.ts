@@ -95,9 +95,11 @@ describe('demo dataset imported through the pipeline', () => {
     generated = generateDemo({ out: join(dir, 'input'), end: new Date(DEFAULT_END) });
     mkdirSync(join(dir, 'staging'));
     db = await Database.open(join(dir, 'demo.duckdb'));
-    for (const name of CLUSTERS) {
-      const source = filesSource({ paths: [join(dir, 'input', name)], mode: 'import' });
-      results.set(name, await pullCluster(db, { name, provider: 'files' }, source, { runId: 'demo-test', log: silentLogger(), stagingDir: join(dir, 'staging'), step: 'import' }));
+    // the clusters of jobs/demo.yaml, recorded as pull.ts records them, reading the temp copy of the data
+    for (const cluster of loadJobFile(join(ROOT, 'jobs/demo.yaml'), {}).job.clusters) {
+      const recordedAs = { name: cluster.name, provider: cluster.provider === 'files' && cluster.origin ? cluster.origin : cluster.provider };
+      const source = filesSource({ paths: [join(dir, 'input', cluster.name)], mode: 'import' });
+      results.set(cluster.name, await pullCluster(db, recordedAs, source, { runId: 'demo-test', log: silentLogger(), stagingDir: join(dir, 'staging'), step: 'import' }));
     }
   }, 300_000);
 
@@ -121,7 +123,8 @@ describe('demo dataset imported through the pipeline', () => {
       expect(r.counts.records, name).toBe(inFiles);
       expect(r.counts.quarantined, name).toBe(0);
       expect(r.counts.duplicates, name).toBe(0);
-      const rows = await query(`SELECT envelope, count(*) AS n FROM audit_events WHERE cluster = $1 GROUP BY envelope ORDER BY envelope`, [name]);
+      const rows = await query(`SELECT envelope, provider, count(*) AS n FROM audit_events WHERE cluster = $1 GROUP BY ALL ORDER BY envelope`, [name]);
+      expect(new Set(rows.map((x) => x.provider)), name).toEqual(new Set([{ 'demo-eks': 'eks', 'demo-gke': 'gke', 'demo-aks': 'aks', 'demo-onprem': 'files' }[name]]));
       expect(rows.map((x) => x.envelope), name).toEqual(expectedEnvelopes[name]);
       expect(rows.reduce((n, x) => n + Number(x.n), 0), name).toBe(inFiles);
     }
@@ -319,7 +322,12 @@ describe('demo dataset generation', () => {
 
   it('resolves jobs/demo.yaml to the generator\'s default output, one files cluster per directory', () => {
     const loaded = loadJobFile(join(ROOT, 'jobs/demo.yaml'), {});
-    expect(loaded.job.clusters.map((c) => [c.name, c.provider])).toEqual(CLUSTERS.map((c) => [c, 'files']));
+    expect(loaded.job.clusters.map((c) => [c.name, c.provider, c.provider === 'files' ? c.origin : 'not files'])).toEqual([
+      ['demo-eks', 'files', 'eks'],
+      ['demo-gke', 'files', 'gke'],
+      ['demo-aks', 'files', 'aks'],
+      ['demo-onprem', 'files', undefined],
+    ]);
     for (const c of loaded.job.clusters) {
       expect(c.provider === 'files' && c.paths.map(loaded.resolvePath)).toEqual([join(ROOT, 'data/demo/input', c.name)]);
     }
