@@ -9,8 +9,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateDemo } from '../scripts/demo/demo.js';
-import { DEFAULT_END } from '../scripts/demo/timeline.js';
+import { generateDemo } from '../src/demo/demo.js';
+import { DEFAULT_END } from '../src/demo/timeline.js';
 import { silentLogger } from '../src/log.js';
 import { pullCluster } from '../src/pipeline/pull-cluster.js';
 import { filesSource } from '../src/sources/files/files-source.js';

@@ -1,6 +1,7 @@
 /** The run summary people read at the end of a command: per cluster, per envelope, and what to look at next. */
 import type { LandCounts } from '../store/land.js';
 import type { ClusterResult } from '../pipeline/pull-cluster.js';
+import type { RunAllSummary } from '../pipeline/run-all.js';
 
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
 const num = (s: string | number, n: number) => String(s).padStart(n);
@@ -29,5 +30,21 @@ export function formatPullSummary(runId: string, results: ClusterResult[], total
     const cfg = configPath ? `--config ${configPath}` : '--db FILE';
     out.push(`${totals.quarantined} record(s) quarantined: kubetrail sql ${cfg} "SELECT source, source_line, reason FROM quarantine WHERE run_id = '${runId}'"`);
   }
+  return out.join('\n') + '\n';
+}
+
+/** `kubetrail run`: the pull summary, then what detect, coverage and the reports did. */
+export function formatRunSummary(runId: string, s: RunAllSummary, configPath?: string): string {
+  const out: string[] = [formatPullSummary(runId, s.pull.results, s.pull.totals, configPath).trimEnd()];
+  if (s.detect) {
+    const sev = Object.entries(s.detect.bySeverity).map(([k, v]) => `${v} ${k}`).join(', ');
+    out.push(`detect: ${s.detect.detections} detections, ${s.detect.newFindings} new finding(s)${sev ? ` (${sev})` : ''}, ${s.detect.updatedFindings} updated`);
+  }
+  if (s.coverage) {
+    out.push(`coverage: ${s.coverage.checks} checks, ${s.coverage.alarms} alarm(s), ${s.coverage.unknown} unknown`);
+    for (const [c, ids] of Object.entries(s.coverage.alarmsByCluster)) if (ids.length) out.push(`  ${c}: ${ids.join(', ')}`);
+  }
+  for (const p of s.reports) out.push(`report: ${p}`);
+  for (const e of s.errors.filter((e) => e.step !== 'pull')) out.push(`FAILED: ${e.step}: ${e.message}`);
   return out.join('\n') + '\n';
 }

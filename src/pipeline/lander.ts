@@ -7,11 +7,16 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import pLimit from 'p-limit';
 import { addCounts, emptyCounts, land, type LandCounts, type LandTarget, type StateUpdate } from '../store/land.js';
 import { StageFile } from '../store/stage.js';
 import type { RecordSink } from '../sources/types.js';
 
 let sequence = 0;
+
+// One landing at a time in this process, whatever the number of clusters being pulled: each landing
+// already uses every core DuckDB has, and several at once only share the memory limit until one fails.
+const landingSlot = pLimit(1);
 
 export class Lander implements RecordSink {
   private stage: StageFile;
@@ -58,7 +63,7 @@ export class Lander implements RecordSink {
     const stage = this.stage;
     this.stage = this.newStage();
     this.checkpoints++;
-    this.pending = land(this.conn, stage, this.target, state)
+    this.pending = landingSlot(() => land(this.conn, stage, this.target, state))
       .then((c) => {
         addCounts(this.totals, c);
         this.onLanded?.(this.totals);

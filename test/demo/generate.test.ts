@@ -1,7 +1,7 @@
 /**
  * The demo dataset end to end: generate it into a temp dir, import each cluster's files through the real
  * pipeline (pullCluster + filesSource) into a real DuckDB, and check from the database what the demo
- * promises: everything lands, the gaps are there, the attack story of scripts/demo/STORY.md is there
+ * promises: everything lands, the gaps are there, the attack story of src/demo/STORY.md is there
  * request by request, and the Secret value the on-prem CI job wrote never reaches the database.
  */
 import { createHash } from 'node:crypto';
@@ -11,10 +11,10 @@ import { join, relative, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemo, type DemoResult } from '../../scripts/demo/demo.js';
-import { ONPREM_SECRET_VALUE } from '../../scripts/demo/provider-traffic.js';
-import { renderStory } from '../../scripts/demo/story-md.js';
-import { DEFAULT_END } from '../../scripts/demo/timeline.js';
+import { generateDemo, type DemoResult } from '../../src/demo/demo.js';
+import { ONPREM_SECRET_VALUE } from '../../src/demo/provider-traffic.js';
+import { renderStory } from '../../src/demo/story-md.js';
+import { DEFAULT_END } from '../../src/demo/timeline.js';
 import { loadJobFile } from '../../src/config/load.js';
 import { silentLogger } from '../../src/log.js';
 import { pullCluster, type ClusterResult } from '../../src/pipeline/pull-cluster.js';
@@ -22,7 +22,7 @@ import { filesSource } from '../../src/sources/files/files-source.js';
 import { Database } from '../../src/store/database.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const STORY = join(ROOT, 'scripts/demo/STORY.md');
+const STORY = join(ROOT, 'src/demo/STORY.md');
 const CLUSTERS = ['demo-eks', 'demo-gke', 'demo-aks', 'demo-onprem'];
 
 interface StoryRow {
@@ -307,14 +307,14 @@ describe('demo dataset imported through the pipeline', () => {
     }
   }, 300_000);
 
-  it('is described by the committed STORY.md (regenerate it with npm run demo:generate -- --story scripts/demo/STORY.md)', () => {
+  it('is described by the committed STORY.md (regenerate it with npm run demo:generate -- --story src/demo/STORY.md)', () => {
     expect(renderStory(generated)).toBe(readFileSync(STORY, 'utf8'));
   });
 });
 
 describe('demo dataset generation', () => {
   it('refuses an --end that is not a time, saying what to give', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/demo/generate.ts'), '--end', 'last tuesday', '--out', join(tmpdir(), 'kubetrail-demo-never')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/demo/generate.ts'), '--end', 'last tuesday', '--out', join(tmpdir(), 'kubetrail-demo-never')], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--end "last tuesday" is not a time: give an ISO time such as 2026-11-16T00:00:00Z, or "now"');
     expect(r.stderr).not.toMatch(/\n\s+at /);

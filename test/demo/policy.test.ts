@@ -3,10 +3,10 @@
  * (shared/reference/provider-facts.md §1.4, §2.3, §3.4, §4): the dataset is only as honest as these.
  */
 import { describe, expect, it } from 'vitest';
-import { aksAdminOnly, aksPolicy, eksPolicy, onpremPolicy, referencePolicy } from '../../scripts/demo/policy.js';
-import { call, nonResourceCall, toEvents, type Call } from '../../scripts/demo/request.js';
-import { toLogEntry } from '../../scripts/demo/write-gke.js';
-import { Random } from '../../scripts/demo/random.js';
+import { aksAdminOnly, aksPolicy, eksPolicy, onpremPolicy, referencePolicy } from '../../src/demo/policy.js';
+import { call, nonResourceCall, toEvents, type Call } from '../../src/demo/request.js';
+import { toLogEntry } from '../../src/demo/write-gke.js';
+import { Random } from '../../src/demo/random.js';
 
 const user = { username: 'jane', groups: ['system:authenticated'] };
 const req = (c: Partial<Call> & Pick<Call, 'verb' | 'resource'>) => call({ auditID: 'a', at: 1_794_441_600_000_000, user, ip: '198.51.100.1', ua: 'kubectl/v1.31.2', ...c });

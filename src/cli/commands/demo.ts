@@ -1,14 +1,60 @@
+/**
+ * `kubetrail demo` (what `npm start` runs): generate the offline data set — a week of four clusters in
+ * EKS, GKE, AKS and self-hosted envelopes, ending now, with an attack story and coverage gaps (see
+ * src/demo/STORY.md) — then run jobs/demo.yaml on it and say where the results are. Each demo starts
+ * from scratch: its data and database are replaced, so the week always ends now.
+ */
+import { rmSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { handle } from '../context.js';
-import { EXIT } from '../exit-codes.js';
+import { generateDemo } from '../../demo/demo.js';
+import { runAll } from '../../pipeline/run-all.js';
+import { handle, openJob } from '../context.js';
 import type { SetExit } from '../main.js';
+import { withRun } from '../run-context.js';
+import { formatRunSummary } from '../summary.js';
+import { runOutcome } from './run.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const DEMO_JOB = join(ROOT, 'jobs', 'demo.yaml');
 
 export function registerDemo(program: Command, set: SetExit): void {
   program
     .command('demo')
     .description('generate the offline demo data set and run the demo job on it (no cloud account needed)')
-    .action(async () => set(await handle(async () => {
-      process.stdout.write('the demo data set is not in this build yet\n');
-      return EXIT.ok;
-    })));
+    .option('--config <file>', 'the demo job file', DEMO_JOB)
+    .action(async (opts: { config: string }) => {
+      set(
+        await handle(async () => {
+          const job = openJob(opts.config);
+          const db = job.resolvePath(job.job.database);
+          const input = dirname(job.resolvePath((job.job.clusters[0] as { paths: string[] }).paths[0]!));
+          for (const p of [db, `${db}.wal`, `${db}.staging`, input]) rmSync(p, { recursive: true, force: true });
+          const t0 = performance.now();
+          const demo = generateDemo({ out: input, end: new Date() });
+          process.stdout.write(
+            `demo data: a week of ${demo.clusters.map((c) => `${c.name} (${c.events} records)`).join(', ')} in ${relative(process.cwd(), input) || '.'} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`,
+          );
+          return withRun('run', { ...program.opts(), config: opts.config }, async (rc) => {
+            const s = await runAll(rc.db, rc.job, { runId: rc.runId, now: rc.now, log: rc.log, reports: true, progress: rc.progress, signal: rc.signal });
+            process.stdout.write(formatRunSummary(rc.runId, s, rc.job.path));
+            const rel = (p: string) => relative(process.cwd(), p) || p;
+            process.stdout.write(
+              [
+                '',
+                `database: ${rel(db)}`,
+                ...s.reports.filter((p) => p.endsWith('.html')).map((p) => `open ${rel(p)} in a browser`),
+                `the story: src/demo/STORY.md; try:`,
+                `  node bin/kubetrail.js sql --config ${rel(opts.config)} "FROM exec_sessions"`,
+                `  node bin/kubetrail.js sql --config ${rel(opts.config)} "SELECT severity, detection_id, cluster, summary FROM findings ORDER BY first_seen"`,
+                `  node bin/kubetrail.js sql --config ${rel(opts.config)} "SELECT cluster, check_id, reason FROM coverage_latest WHERE status = 'alarm'"`,
+                '',
+              ].join('\n'),
+            );
+            return runOutcome(s);
+          });
+        }),
+      );
+    });
 }

@@ -153,7 +153,7 @@ export function generateDemo(opts: DemoOptions): DemoResult {
 function manifest(r: DemoResult): unknown {
   const iso = (us: number) => new Date(us / 1000).toISOString();
   return {
-    generator: 'scripts/demo/generate.ts',
+    generator: 'src/demo/generate.ts',
     seed: r.seed,
     start: iso(r.week.startUs),
     end: iso(r.week.endUs),

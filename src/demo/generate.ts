@@ -3,7 +3,7 @@
  *
  * Writes a week of audit logs of four demo clusters (EKS, GKE and AKS envelopes, a self-hosted file
  * set) into DIR (default data/demo/input), for jobs/demo.yaml. `--story FILE` also writes the story
- * and dataset description (scripts/demo/STORY.md is made this way, with the default end and seed).
+ * and dataset description (src/demo/STORY.md is made this way, with the default end and seed).
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
