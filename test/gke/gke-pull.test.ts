@@ -19,7 +19,7 @@ describe('GKE pull through the real client and pullCluster', () => {
     const calls = h.fake.listCalls('acme-prod');
     expect(calls.map((c) => Boolean(c.pageToken))).toEqual([false, true, true]);
     expect(calls.every((c) => c.pageSize === 1000)).toBe(true);
-    const [{ n, ids }] = (await h.query(`SELECT count(*)::INTEGER AS n, count(DISTINCT provider_event_id)::INTEGER AS ids FROM audit_events`)) as { n: number; ids: number }[];
+    const { n, ids } = (await h.query(`SELECT count(*)::INTEGER AS n, count(DISTINCT provider_event_id)::INTEGER AS ids FROM audit_events`))[0]!;
     expect(n).toBe(2500);
     expect(ids).toBe(2500);
   });

@@ -43,9 +43,18 @@ export class Harness {
   /** Pull these clusters as one run (one quota registry, concurrently, like the pipeline). */
   async pull(
     clusters: GkeClusterConfig[],
-    opts: { now: Date; window?: PullWindow; source?: GkeSourceOptions; checkpointBytes?: number },
+    opts: {
+      now: Date;
+      window?: PullWindow;
+      source?: GkeSourceOptions;
+      checkpointBytes?: number;
+      /** The project limiter on a shorter clock (tests cannot wait minutes). */
+      quota?: { limit: number; intervalMs: number };
+      shared?: { quotas: QuotaRegistry };
+    },
   ): Promise<ClusterResult[]> {
-    const shared = { quotas: new QuotaRegistry() };
+    const shared = opts.shared ?? { quotas: new QuotaRegistry() };
+    if (opts.quota) for (const c of clusters) shared.quotas.get(`logging:${c.project}`, { ...opts.quota, concurrency: 1 });
     const runId = `run-${++this.run}`;
     const sources: Source[] = clusters.map((c) => gkeSource(c, shared, { ...FAST, ...opts.source }));
     return Promise.all(
