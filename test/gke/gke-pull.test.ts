@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { gkeEntry, traffic } from '../fakes/gke-entries.js';
 import { Harness } from './harness.js';
 
@@ -11,7 +11,14 @@ beforeEach(async () => {
 afterEach(async () => h.stop());
 
 describe('GKE pull through the real client and pullCluster', () => {
-  it('pages through 2,500 entries with tokens and lands each once', async () => {
+  it('pages through 2,500 entries with tokens and lands each once, never looking for credentials', async () => {
+    // With `insecure: true` the client must not consult ADC: a credentials file that does not exist would fail it.
+    const saved = process.env.GOOGLE_APPLICATION_CREDENTIALS;
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = '/nonexistent/kubetrail-test-key.json';
+    onTestFinished(() => {
+      if (saved === undefined) delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+      else process.env.GOOGLE_APPLICATION_CREDENTIALS = saved;
+    });
     h.fake.addEntries(traffic({ project: 'acme-prod', clusters: [{ location: 'europe-west1', cluster: 'prod' }], count: 2500, startMs: NOW.getTime() - 2 * HOUR, spacingMs: 1000 }));
     const [r] = await h.pull([h.cluster({ name: 'prod-gke', cluster: 'prod' })], { now: NOW });
     expect(r!.error).toBeUndefined();

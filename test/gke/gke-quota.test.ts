@@ -16,7 +16,7 @@ describe('GKE pull within quota', () => {
     // The double enforces 4 calls per 1 s window, our limiter allows 4 per 1 s: 12 pages need 3 windows.
     h = await new Harness().start({ quota: { limit: 4, windowMs: 1000 } });
     load(1200);
-    const [r] = await h.pull([h.cluster({ name: 'prod-gke', cluster: 'prod' })], { now: NOW, source: { pageSize: 100 }, quota: { limit: 4, intervalMs: 1000 } });
+    const [r] = await h.pull([h.cluster({ name: 'prod-gke', cluster: 'prod' })], { now: NOW, source: { pageSize: 100 }, quota: { limit: 4, intervalMs: 1400 } });
     expect(r!.error).toBeUndefined();
     expect(await landed()).toBe(1200);
     const calls = h.fake.listCalls('acme-prod');
@@ -30,7 +30,7 @@ describe('GKE pull within quota', () => {
     h = await new Harness().start({ quota: { limit: 4, windowMs: 1000 } });
     load(300);
     h.fake.inject('ListLogEntries', [{ code: 8 }, { code: 8 }, { code: 8 }, { code: 8 }, { code: 8 }]);
-    const [r] = await h.pull([h.cluster({ name: 'prod-gke', cluster: 'prod' })], { now: NOW, source: { pageSize: 100 }, quota: { limit: 4, intervalMs: 1000 } });
+    const [r] = await h.pull([h.cluster({ name: 'prod-gke', cluster: 'prod' })], { now: NOW, source: { pageSize: 100 }, quota: { limit: 4, intervalMs: 1400 } });
     expect(r!.error).toBeUndefined();
     expect(await landed()).toBe(300);
     const calls = h.fake.listCalls('acme-prod');
@@ -94,5 +94,25 @@ describe('GKE pull within quota', () => {
     expect(r!.status).toBe('failed');
     expect(r!.error).toContain('not authenticated to Google Cloud (Request had invalid authentication credentials)');
     expect(r!.error).toContain('Application Default Credentials');
+  });
+});
+
+describe('GKE credentials', () => {
+  it('reports missing Application Default Credentials as a message, not a crash', async () => {
+    h = await new Harness().start();
+    const saved = process.env.GOOGLE_APPLICATION_CREDENTIALS;
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = '/nonexistent/kubetrail-test-key.json';
+    try {
+      // Not insecure: the client would use ADC, which fails on the missing key file before any network.
+      const [r] = await h.pull([h.cluster({ name: 'prod-gke', cluster: 'prod', insecure: false })], { now: NOW });
+      expect(r!.status).toBe('failed');
+      expect(r!.error).toContain('no usable Google credentials (The file at /nonexistent/kubetrail-test-key.json does not exist');
+      expect(r!.error).toContain('GOOGLE_APPLICATION_CREDENTIALS');
+      expect(r!.posture).toEqual([{ fact: 'posture', status: 'unknown', reason: expect.stringContaining('no usable Google credentials') }]);
+      expect(h.fake.calls).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+      else process.env.GOOGLE_APPLICATION_CREDENTIALS = saved;
+    }
   });
 });

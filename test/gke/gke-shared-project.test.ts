@@ -33,7 +33,7 @@ describe('two GKE clusters in one project', () => {
     const a = h.cluster({ name: 'prod-eu', cluster: 'prod' });
     const b = h.cluster({ name: 'batch-us', cluster: 'batch', location: 'us-central1' });
     const shared = { quotas: new QuotaRegistry() };
-    const results = await h.pull([a, b], { now: NOW, source: { pageSize: 100 }, quota: { limit: 4, intervalMs: 1000 }, shared });
+    const results = await h.pull([a, b], { now: NOW, source: { pageSize: 100 }, quota: { limit: 4, intervalMs: 1400 }, shared });
     for (const r of results) expect(r.error).toBeUndefined();
     expect(await perCluster()).toEqual({ 'batch-us': 300, 'prod-eu': 600 });
 

@@ -1,4 +1,5 @@
 /** What a failed Google call means for the person running kubetrail, and whether a rerun may help. */
+import { CredentialsError } from './clients.js';
 import { GRPC, RetriesExhausted, grpcCode, grpcCodeName, grpcDetails } from './call-with-retry.js';
 
 export interface Explained {
@@ -10,6 +11,7 @@ const ADC_HELP =
   'kubetrail uses Application Default Credentials: Workload Identity on GKE, a key file named by GOOGLE_APPLICATION_CREDENTIALS, or `gcloud auth application-default login`';
 
 export function explainLoggingError(err: unknown, project: string, requestsPerMinute: number): Explained {
+  if (err instanceof CredentialsError) return { message: err.message, retryable: false };
   if (err instanceof RetriesExhausted) {
     if (err.code === GRPC.RESOURCE_EXHAUSTED)
       return {

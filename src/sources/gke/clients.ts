@@ -41,12 +41,17 @@ function options(hostPort: string | undefined, insecure: boolean): ClientOptions
   return o;
 }
 
-export function createClients(c: EndpointConfig): GoogleClients {
+/**
+ * The clients, with credentials checked first: gax builds its stubs lazily and a credentials failure
+ * there surfaces as unhandled rejections (one per RPC method) that end the process, so with ADC we ask
+ * each client's auth for its credentials before any call and report a missing one as a plain error.
+ */
+export async function createClients(c: EndpointConfig): Promise<GoogleClients> {
   const logging = new v2.LoggingServiceV2Client(options(c.endpoint, c.insecure));
   const config = new v2.ConfigServiceV2Client(options(c.endpoint, c.insecure));
   const rm = c.resourceManagerEndpoint ?? (c.insecure ? c.endpoint : undefined);
   const projects = new ProjectsClient(options(rm, c.insecure));
-  return {
+  const clients: GoogleClients = {
     logging,
     config,
     projects,
@@ -54,4 +59,20 @@ export function createClients(c: EndpointConfig): GoogleClients {
       await Promise.allSettled([logging.close(), config.close(), projects.close()]);
     },
   };
+  if (!c.insecure) {
+    try {
+      await Promise.all([logging.auth.getClient(), config.auth.getClient(), projects.auth.getClient()]);
+    } catch (err) {
+      await clients.close();
+      throw new CredentialsError(
+        `no usable Google credentials (${err instanceof Error ? err.message : String(err)}). kubetrail uses Application Default Credentials: Workload Identity on GKE, a key file named by GOOGLE_APPLICATION_CREDENTIALS, or \`gcloud auth application-default login\``,
+        { cause: err },
+      );
+    }
+  }
+  return clients;
+}
+
+export class CredentialsError extends Error {
+  override readonly name = 'CredentialsError';
 }

@@ -51,7 +51,7 @@ export function gkeSource(cluster: GkeClusterConfig, shared: SharedResources, op
         retry,
         pageSize: options.pageSize ?? 1000,
         callTimeoutMs,
-        gatherMs: options.gatherMs ?? 1500,
+        gatherMs: options.gatherMs ?? 3000,
       }),
   );
   feed.register();
@@ -99,7 +99,7 @@ const projectReads = new WeakMap<ProjectFeed, Promise<ProjectPosture>>();
 function postureOf(feed: ProjectFeed, quota: Quota, retry: RetryOptions, timeoutMs: number): Promise<ProjectPosture> {
   let p = projectReads.get(feed);
   if (!p) {
-    p = readProjectPosture(feed.settings.project, { clients: feed.clients, quota, retry, timeoutMs });
+    p = feed.clients().then((clients) => readProjectPosture(feed.settings.project, { clients, quota, retry, timeoutMs }));
     projectReads.set(feed, p);
   }
   return p;

@@ -96,7 +96,7 @@ export class ProjectFeed {
   private chain: Promise<void> = Promise.resolve();
   private running = 0;
   private runNow: Date | undefined;
-  private clientsValue: GoogleClients | undefined;
+  private clientsValue: Promise<GoogleClients> | undefined;
 
   constructor(readonly settings: FeedSettings) {}
 
@@ -105,8 +105,15 @@ export class ProjectFeed {
     this.registered++;
   }
 
-  get clients(): GoogleClients {
-    this.clientsValue ??= createClients(this.settings.endpoints);
+  /** The project's clients, opened on first use (and again after `release`). */
+  clients(): Promise<GoogleClients> {
+    if (!this.clientsValue) {
+      const p = createClients(this.settings.endpoints);
+      this.clientsValue = p;
+      p.catch(() => {
+        if (this.clientsValue === p) this.clientsValue = undefined;
+      });
+    }
     return this.clientsValue;
   }
 
@@ -144,7 +151,7 @@ export class ProjectFeed {
   private async release(): Promise<void> {
     const c = this.clientsValue;
     this.clientsValue = undefined;
-    await c?.close();
+    await c?.then((x) => x.close(), () => undefined);
   }
 
   private async runBatch(batch: Member[]): Promise<void> {
@@ -188,6 +195,7 @@ export class ProjectFeed {
 
   private async readWindow(members: Member[], plan: Plan): Promise<void> {
     const { project, pageSize, callTimeoutMs, retry, quota } = this.settings;
+    const clients = await this.clients();
     const box = boundingWindow(plan.windows);
     const byCluster = new Map<string, Member[]>();
     for (const m of members) {
@@ -208,7 +216,7 @@ export class ProjectFeed {
         quota,
         async () => {
           for (const m of live()) m.stats.requests++;
-          return this.clients.logging.listLogEntries(
+          return clients.logging.listLogEntries(
             { resourceNames: [`projects/${project}`], filter, orderBy: 'timestamp asc', pageSize, ...(pageToken ? { pageToken } : {}) },
             { autoPaginate: false, timeout: callTimeoutMs, retry: null } as never,
           );
