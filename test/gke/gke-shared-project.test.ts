@@ -68,4 +68,16 @@ describe('two GKE clusters in one project', () => {
     expect(await perCluster()).toEqual({ 'batch-us': 10, 'prod-eu': 10 });
     expect(h.fake.listCalls('acme-prod').length).toBe(3);
   });
+
+  it('a cluster whose stored cursor is unreadable fails alone, saying what to do', async () => {
+    h.fake.addEntries(traffic({ project: 'acme-prod', clusters: [{ location: 'europe-west1', cluster: 'prod' }, { location: 'us-central1', cluster: 'batch' }], count: 20, startMs: NOW.getTime() - 1800e3, spacingMs: 60e3 }));
+    const conn = await h.db.connect();
+    await conn.run(`INSERT INTO pull_state VALUES ('batch-us', 'cloudlogging:acme-prod/us-central1/batch', '{"receivedBefore": "last tuesday"}', 1, 'r0', now())`);
+    conn.closeSync();
+    const [a, b] = await h.pull([h.cluster({ name: 'prod-eu', cluster: 'prod' }), h.cluster({ name: 'batch-us', cluster: 'batch', location: 'us-central1' })], { now: NOW });
+    expect(a!.status).toBe('ok');
+    expect(b!.status).toBe('failed');
+    expect(b!.error).toContain('batch-us (gke): the stored GKE cursor {"receivedBefore":"last tuesday"} has an unreadable receivedBefore; delete its pull_state row');
+    expect(await perCluster()).toEqual({ 'prod-eu': 10 });
+  });
 });

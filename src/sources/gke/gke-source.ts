@@ -65,6 +65,7 @@ export function gkeSource(cluster: GkeClusterConfig, shared: SharedResources, op
       try {
         cursor = readCursor(ctx.state.get(stream));
       } catch (err) {
+        feed.withdraw();
         throw new SourceError(cluster.name, 'gke', describe(err));
       }
       return feed.pull({

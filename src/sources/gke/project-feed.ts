@@ -117,6 +117,12 @@ export class ProjectFeed {
     return this.clientsValue;
   }
 
+  /** A registered cluster will not pull after all (its pull failed before joining): stop waiting for it. */
+  withdraw(): void {
+    this.registered--;
+    if (this.waiting.length && this.waiting.length >= this.registered - this.finished - this.inFlight()) this.flush();
+  }
+
   pull(req: MemberRequest): Promise<SourceStats> {
     return new Promise((resolve, reject) => {
       const member: Member = { req, stats: emptyStats(), src: -1, line: 0, failed: false, resolve, reject };

@@ -23,3 +23,11 @@ describe('nanosecond timestamps', () => {
     expect(formatRfc3339(-1_500_000_000n)).toBe('1969-12-31T23:59:58.500Z');
   });
 });
+
+describe('Timestamp to JSON (the per-entry fast path)', () => {
+  it('agrees with formatRfc3339 across seconds, fractions and dates before 1970', async () => {
+    const { timestampToJson } = await import('./proto-json.js');
+    for (const n of [0n, 1n, 999_999_999n, 1_000_000_000n, 1619189251948229350n, 1619189251948229000n, 1619189251948000000n, 1619189252000000000n, -1_500_000_000n, 253402300799999999999n])
+      expect(timestampToJson(toProtoTimestamp(n))).toBe(formatRfc3339(n));
+  });
+});
