@@ -15,6 +15,15 @@ it('lets `limit` calls start in any window, uses the allowance at once, and coun
   expect(starts[5]! - starts[3]!).toBeLessThan(200);
 });
 
+it('says how long a call asking now would wait', async () => {
+  const q = createQuota('test', { limit: 2, intervalMs: 1000, concurrency: 1 });
+  expect(q.delayMs()).toBe(0);
+  await q.run(async () => undefined);
+  expect(q.delayMs()).toBe(0);
+  await q.run(async () => undefined);
+  expect(q.delayMs()).toBeGreaterThan(900); // the window (1020 ms) is full until the first call ages out
+});
+
 it('runs no more than `concurrency` calls at once', async () => {
   const q = createQuota('test', { limit: 100, intervalMs: 1000, concurrency: 2 });
   let running = 0;

@@ -20,6 +20,8 @@ export interface Quota {
   run<T>(fn: () => Promise<T>): Promise<T>;
   /** Calls made so far. */
   readonly calls: number;
+  /** How long a call asking now would wait for the rate (0: it could start at once). */
+  delayMs(): number;
 }
 
 // A little extra length on the window keeps network jitter from putting limit+1 calls into one of the
@@ -62,6 +64,11 @@ export function createQuota(scope: string, spec: QuotaSpec): Quota {
       }),
     get calls() {
       return calls;
+    },
+    delayMs() {
+      const now = Date.now();
+      const live = starts.filter((t) => now - t < window);
+      return live.length < spec.limit ? 0 : live[live.length - spec.limit]! + window - now;
     },
   };
 }

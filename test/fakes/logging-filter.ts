@@ -116,8 +116,20 @@ export function parseFilter(text: string): Node {
   return node;
 }
 
-/** Nanoseconds of an RFC 3339 time (the double's own parser). */
+const parsed = new Map<string, bigint>();
+
+/** Nanoseconds of an RFC 3339 time (the double's own parser), remembered: entries are compared on every query. */
 export function timeNs(s: string): bigint {
+  let n = parsed.get(s);
+  if (n === undefined) {
+    n = parseTime(s);
+    if (parsed.size > 2_000_000) parsed.clear();
+    parsed.set(s, n);
+  }
+  return n;
+}
+
+function parseTime(s: string): bigint {
   const m = /^(.{19})(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(s);
   if (!m) throw new FilterError(`not a timestamp: ${s}`);
   const ms = Date.parse(`${m[1]}${m[3]}`);

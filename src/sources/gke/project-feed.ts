@@ -72,6 +72,9 @@ export interface GkeStats {
   out_of_order: number;
 }
 
+/** A quota wait at least this long is used to land what is staged. */
+const QUOTA_WAIT_TO_LAND_MS = 2000;
+
 const emptyStats = (): GkeStats => ({
   plan: 'incremental',
   windows: 0,
@@ -208,7 +211,8 @@ export class ProjectFeed {
       const k = `${m.req.location}/${m.req.cluster}`;
       byCluster.set(k, [...(byCluster.get(k) ?? []), m]);
     }
-    const refs = [...byCluster.values()].map((ms) => ({ location: ms[0]!.req.location, cluster: ms[0]!.req.cluster }));
+    // In a fixed order, so the same clusters always send the same query whichever joined first.
+    const refs = [...byCluster.keys()].sort().map((k) => ({ location: byCluster.get(k)![0]!.req.location, cluster: byCluster.get(k)![0]!.req.cluster }));
     const filter = auditFilter(project, refs, box);
     for (const m of members) m.stats.queries++;
     let pageToken: string | undefined;
@@ -275,7 +279,10 @@ export class ProjectFeed {
         }
       }
       pageToken = (next as { pageToken?: string } | null)?.pageToken || undefined;
-      if (pageToken && newest !== undefined && live().some((m) => m.req.sink.bytes >= m.req.ctx.checkpointBytes)) {
+      // Land when a batch is big enough, and also whenever the quota is about to make us wait: the
+      // landing then overlaps the wait instead of slowing the next burst of pages.
+      const waiting = quota.delayMs() > QUOTA_WAIT_TO_LAND_MS && live().some((m) => m.req.sink.count > 0);
+      if (pageToken && newest !== undefined && (waiting || live().some((m) => m.req.sink.bytes >= m.req.ctx.checkpointBytes))) {
         const at = newest;
         await this.checkpointAll(live(), (m) => m.plan!.progress(at));
       }
