@@ -52,6 +52,8 @@ export interface CallRecord {
   pageToken?: string;
   pageSize?: number;
   code: number;
+  /** Time from arrival to answer. */
+  serveMs?: number;
 }
 
 export interface FakeOptions {
@@ -132,7 +134,18 @@ export class CloudLoggingFake {
 
   /** Encode every entry now, so serving a page costs no encoding (benchmarks). */
   warm(): void {
+    this.sort();
     for (const e of this.entries) toWire(e);
+  }
+
+  private sort(): void {
+    if (this.sorted) return;
+    const ns = new Map(this.entries.map((e) => [e, timeNs(e.timestamp)]));
+    this.entries.sort((a, b) => {
+      const d = ns.get(a)! - ns.get(b)!;
+      return d < 0n ? -1 : d > 0n ? 1 : a.insertId < b.insertId ? -1 : a.insertId > b.insertId ? 1 : 0;
+    });
+    this.sorted = true;
   }
 
   /** The next calls of `method` fail (or wait) in this order. */
@@ -190,6 +203,7 @@ export class CloudLoggingFake {
       this.calls.push(record);
       const answer = (code: number, details: string, value?: Obj) => {
         record.code = code;
+        record.serveMs = Date.now() - record.at;
         if (code) callback({ code, details } as grpc.ServiceError);
         else callback(null, value);
       };
@@ -225,14 +239,7 @@ export class CloudLoggingFake {
     if (pageSize > 1000) throw new GrpcFailure(grpc.status.INVALID_ARGUMENT, 'page_size must be at most 1000');
     const project = projectOf(names[0]!);
     const filter = parseFilter(String(req.filter ?? ''));
-    if (!this.sorted) {
-      const ns = new Map(this.entries.map((e) => [e, timeNs(e.timestamp)]));
-      this.entries.sort((a, b) => {
-        const d = ns.get(a)! - ns.get(b)!;
-        return d < 0n ? -1 : d > 0n ? 1 : a.insertId < b.insertId ? -1 : a.insertId > b.insertId ? 1 : 0;
-      });
-      this.sorted = true;
-    }
+    this.sort();
     // All pages of one query share its filter: filter once per query, not per page.
     const key = `${project}\n${String(req.filter ?? '')}`;
     let hits = this.hits.get(key);

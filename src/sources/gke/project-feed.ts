@@ -74,6 +74,8 @@ export interface GkeStats {
 
 /** A quota wait at least this long is used to land what is staged. */
 const QUOTA_WAIT_TO_LAND_MS = 2000;
+/** Land at least this often (pages of up to 1,000 entries). */
+const LAND_EVERY_PAGES = 10;
 
 const emptyStats = (): GkeStats => ({
   plan: 'incremental',
@@ -217,6 +219,7 @@ export class ProjectFeed {
     for (const m of members) m.stats.queries++;
     let pageToken: string | undefined;
     let newest: Nanos | undefined;
+    let pagesSinceLanding = 0;
     const live = () => members.filter((m) => !m.failed);
     do {
       for (const m of live()) if (m.req.ctx.signal.aborted) this.fail(m, m.req.ctx.signal.reason ?? new Error('aborted'));
@@ -281,8 +284,13 @@ export class ProjectFeed {
       pageToken = (next as { pageToken?: string } | null)?.pageToken || undefined;
       // Land when a batch is big enough, and also whenever the quota is about to make us wait: the
       // landing then overlaps the wait instead of slowing the next burst of pages.
+      // Pages cost quota, so land at least every LAND_EVERY_PAGES of them as well: a crash loses little,
+      // and the last landing of a pull (which nothing overlaps) stays short.
+      pagesSinceLanding++;
       const waiting = quota.delayMs() > QUOTA_WAIT_TO_LAND_MS && live().some((m) => m.req.sink.count > 0);
-      if (pageToken && newest !== undefined && (waiting || live().some((m) => m.req.sink.bytes >= m.req.ctx.checkpointBytes))) {
+      const due = pagesSinceLanding >= LAND_EVERY_PAGES || live().some((m) => m.req.sink.bytes >= m.req.ctx.checkpointBytes);
+      if (pageToken && newest !== undefined && (waiting || due)) {
+        pagesSinceLanding = 0;
         const at = newest;
         await this.checkpointAll(live(), (m) => m.plan!.progress(at));
       }
