@@ -4,6 +4,7 @@
  */
 import type { ClusterConfig } from '../config/job-file.js';
 import { filesSource } from './files/files-source.js';
+import { gkeSource } from './gke/gke-source.js';
 import type { QuotaRegistry } from './quota.js';
 import type { Source } from './types.js';
 
@@ -20,7 +21,7 @@ const notYet = (provider: string) => (): Source => {
 export const SOURCES: { [P in ClusterConfig['provider']]: Factory<P> } = {
   files: (cluster) => filesSource({ paths: cluster.paths, mode: 'pull' }),
   eks: notYet('eks'),
-  gke: notYet('gke'),
+  gke: (cluster, shared) => gkeSource(cluster, shared),
   aks: notYet('aks'),
 };
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { clusterBase, incremental } from '../common.js';
 
+const hostPort = z.string().regex(/^[^:\s]+:\d+$/, 'host:port');
+
 export const gkeCluster = z
   .object({
     ...clusterBase,
@@ -10,7 +12,9 @@ export const gkeCluster = z
     location: z.string().min(1),
     cluster: z.string().min(1),
     /** Cloud Logging gRPC endpoint host:port (private endpoint, emulator, test double). */
-    endpoint: z.string().regex(/^[^:\s]+:\d+$/, 'host:port').optional(),
+    endpoint: hostPort.optional(),
+    /** Resource Manager gRPC endpoint host:port for the IAM policy (posture); with `insecure`, defaults to `endpoint`. */
+    resourceManagerEndpoint: hostPort.optional(),
     /** Plaintext gRPC to `endpoint` (emulators and test doubles only). */
     insecure: z.boolean().default(false),
     /** entries.list requests per minute for this project (Google: 60). */
