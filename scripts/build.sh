@@ -7,4 +7,4 @@ rm -rf dist
 npx tsc -p tsconfig.build.json
 cp package.json dist/
 cp -r queries dist/queries
-(cd src && find . -name '*.sql' -exec cp --parents {} ../dist/src/ \;)
+(cd src && find . \( -name '*.sql' -o -name '*.proto' -o -name '*.md' \) -exec cp --parents {} ../dist/src/ \;)

@@ -62,8 +62,6 @@ export class Lander implements RecordSink {
     await this.pending;
     const stage = this.stage;
     this.stage = this.newStage();
-    // Sources keep the index `source()` gave them across checkpoints: register them again, in order.
-    for (const location of stage.sourceLocations) this.stage.source(location);
     this.checkpoints++;
     this.pending = landingSlot(() => land(this.conn, stage, this.target, state))
       .then((c) => {

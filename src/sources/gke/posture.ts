@@ -134,6 +134,14 @@ export function postureFacts(p: ProjectPosture, cluster: string): PostureFact[] 
         ? `enabled in the project IAM policy (${configs.map((a) => a.service).join(', ')})${exempted.length ? `; exempted: ${exempted.join(', ')}` : ''}`
         : 'not enabled in the project IAM policy (auditConfigs for allServices or container.googleapis.com); an organization or folder policy may still enable it, kubetrail reads the project policy only',
     });
+    // the coverage checks' contract (docs/posture-facts.md)
+    facts.push({
+      fact: 'data_access_enabled',
+      status: 'known',
+      value: { ADMIN_READ: Boolean(dataAccess.ADMIN_READ), DATA_READ: Boolean(dataAccess.DATA_READ), DATA_WRITE: Boolean(dataAccess.DATA_WRITE),
+        ...(configs[0]?.service ? { service: configs[0].service } : {}), ...(exempted.length ? { exemptedMembers: exempted } : {}) },
+      reason: 'project IAM policy auditConfigs (organization and folder policies are not read)',
+    });
     facts.push({
       fact: 'reads_logged',
       status: 'known',
@@ -142,6 +150,7 @@ export function postureFacts(p: ProjectPosture, cluster: string): PostureFact[] 
     });
   } else {
     unknown('data_access_logs', p.policy.reason);
+    unknown('data_access_enabled', p.policy.reason);
     unknown('reads_logged', p.policy.reason);
   }
 
@@ -168,6 +177,13 @@ export function postureFacts(p: ProjectPosture, cluster: string): PostureFact[] 
   };
   bucketFact('default_bucket', p.defaultBucket);
   bucketFact('required_bucket', p.requiredBucket);
+  const days = (fact: string, b: Read<LogBucket>, fallback?: number) => {
+    if (b.ok) facts.push({ fact, status: 'known', value: b.value.retentionDays ?? fallback ?? null, reason: b.value.name ?? undefined });
+    else if (fallback !== undefined) facts.push({ fact, status: 'known', value: fallback, reason: '_Required keeps Admin Activity 400 days and cannot be changed' });
+    else unknown(fact, b.reason);
+  };
+  days('default_bucket_retention_days', p.defaultBucket);
+  days('required_bucket_retention_days', p.requiredBucket, 400);
 
   // The shortest retention among the buckets that hold this cluster's audit entries.
   const holding = [p.requiredBucket, ...(dataAccess && Object.values(dataAccess).some(Boolean) ? [p.defaultBucket] : [])];
@@ -198,7 +214,16 @@ export function postureFacts(p: ProjectPosture, cluster: string): PostureFact[] 
       value: { exclusions: all, mayDrop: active.map((x) => x.name) },
       reason: active.length ? `exclusions that may drop k8s.io entries: ${active.map((x) => `${x.name} (${x.mayDropKubernetesAudit})`).join(', ')}` : undefined,
     });
-  } else unknown('log_exclusions', [p.defaultSink, p.exclusions].filter((r) => !r.ok).map((r) => (r as { reason: string }).reason).join('; '));
+    facts.push({
+      fact: 'k8s_exclusions',
+      status: 'known',
+      value: active.map((x) => ({ name: x.name, filter: x.filter, ...(x.on === 'sink _Default' ? { sink: '_Default' } : {}) })),
+    });
+  } else {
+    const why = [p.defaultSink, p.exclusions].filter((r) => !r.ok).map((r) => (r as { reason: string }).reason).join('; ');
+    unknown('log_exclusions', why);
+    unknown('k8s_exclusions', why);
+  }
 
   return facts;
 }
