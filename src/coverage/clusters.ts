@@ -55,7 +55,8 @@ export async function coverageClusters(conn: DuckDBConnection, job: LoadedJob, n
      ) GROUP BY cluster HAVING max(seen_at) >= CAST($since AS TIMESTAMPTZ) ORDER BY cluster`,
     { since },
   );
-  const out = configured.map((c) => describeCluster(job, c.name, c.provider, c));
+  // exports of a managed cluster read from files are judged by that provider's rules
+  const out = configured.map((c) => describeCluster(job, c.name, c.provider === 'files' && c.origin ? c.origin : c.provider, c));
   for (const s of seen) if (!names.has(s.cluster)) out.push(describeCluster(job, s.cluster, asProvider(s.provider)));
   return out;
 }

@@ -81,7 +81,8 @@ export const COVERAGE_DEFAULTS = {
   maxTruncated: 0,
   sharedUsers: ['kubernetes-admin', 'kubernetes-super-admin', 'masterclient', 'admin', 'system:admin'],
   sharedGroups: ['system:masters'],
-  sharedExclude: ['system:apiserver'],
+  // components, not people: the API server's loopback client and AKS's own control-plane identity
+  sharedExclude: ['system:apiserver', 'aksService'],
   podAttributionExclude: [
     'system:serviceaccount:kube-system:*-controller',
     'system:serviceaccount:kube-system:generic-garbage-collector',
