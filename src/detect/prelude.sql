@@ -1,0 +1,76 @@
+-- Macros every detection (and the engine) may use. Created as TEMP macros on the detect connection.
+
+-- Principals the platform itself uses: control-plane components, nodes, kube-system controllers and each
+-- cloud's managed identities. Detections about "someone did X" leave these out where the platform does X
+-- all day (creating pods in kube-system, reconciling bootstrap roles, rotating webhooks).
+--   generic: system:* that is not a service account, anonymous, or the system:admin certificate people use
+--   EKS:     eks:* (eks:addon-manager, eks:node-manager, eks:certificate-controller, ...)
+--   GKE:     gke-* and system:gke-*, the GKE service agent (service-N@container-engine-robot...)
+--   AKS:     aksService (AKS's own operations), masterclient (AKS addon manager; also the local admin
+--            credential: detections about privilege grants do not exclude it), azure-*
+CREATE OR REPLACE TEMP MACRO kt_is_platform(p_u) AS coalesce(
+  (starts_with(p_u, 'system:') AND NOT starts_with(p_u, 'system:serviceaccount:')
+     AND p_u NOT IN ('system:anonymous', 'system:unauthenticated', 'system:admin'))
+  OR starts_with(p_u, 'system:serviceaccount:kube-system:')
+  OR starts_with(p_u, 'eks:')
+  OR starts_with(p_u, 'gke-')
+  OR p_u LIKE '%@container-engine-robot.iam.gserviceaccount.com'
+  OR p_u IN ('aksService', 'masterclient')
+  OR starts_with(p_u, 'azure-'), false);
+
+CREATE OR REPLACE TEMP MACRO kt_is_system_namespace(p_ns) AS coalesce(
+  p_ns IN ('kube-system', 'kube-public', 'kube-node-lease', 'gke-system', 'gke-gmp-system', 'gke-managed-system')
+  OR starts_with(p_ns, 'gke-managed-'), false);
+
+-- Addresses that are not on the internet: RFC 1918, loopback, link-local, CGNAT (100.64/10), IPv6
+-- loopback, ULA (fc00::/7), link-local (fe80::/10), and IPv4-mapped forms of those.
+CREATE OR REPLACE TEMP MACRO kt_is_private_ip(p_ip) AS coalesce(regexp_full_match(lower(p_ip),
+  '(::ffff:)?(10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|127\.\d+\.\d+\.\d+|169\.254\.\d+\.\d+|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d+\.\d+)'
+  || '|::1?|f[cd][0-9a-f]{0,2}:.*|fe[89ab][0-9a-f]:.*'), false);
+
+-- An IP address as bits: '4' or '6' then 32 or 128 characters '0'/'1'; NULL when it is not an address.
+-- IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are read as the IPv4 address.
+CREATE OR REPLACE TEMP MACRO kt_ip4_bits(p_ip) AS CASE
+  WHEN regexp_full_match(p_ip, '(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}')
+  THEN '4' || array_to_string(list_transform(string_split(p_ip, '.'), lambda o: lpad(bin(CAST(o AS INTEGER)), 8, '0')), '') END;
+CREATE OR REPLACE TEMP MACRO kt_ip6_groups(p_ip) AS list_concat(
+  CASE WHEN string_split(p_ip, '::')[1] = '' THEN [] ELSE string_split(string_split(p_ip, '::')[1], ':') END,
+  CASE WHEN contains(p_ip, '::') THEN list_transform(range(8
+      - len(CASE WHEN string_split(p_ip, '::')[1] = '' THEN [] ELSE string_split(string_split(p_ip, '::')[1], ':') END)
+      - len(CASE WHEN coalesce(string_split(p_ip, '::')[2], '') = '' THEN [] ELSE string_split(string_split(p_ip, '::')[2], ':') END)), lambda x: '0')
+    ELSE [] END,
+  CASE WHEN NOT contains(p_ip, '::') OR coalesce(string_split(p_ip, '::')[2], '') = '' THEN [] ELSE string_split(string_split(p_ip, '::')[2], ':') END);
+CREATE OR REPLACE TEMP MACRO kt_ip6_bits(p_ip) AS CASE
+  WHEN regexp_full_match(lower(p_ip), '[0-9a-f:]+') AND len(kt_ip6_groups(lower(p_ip))) = 8
+   AND list_bool_and(list_transform(kt_ip6_groups(lower(p_ip)), lambda g: regexp_full_match(g, '[0-9a-f]{1,4}')))
+  THEN '6' || array_to_string(list_transform(kt_ip6_groups(lower(p_ip)), lambda g: lpad(bin(CAST('0x' || g AS INTEGER)), 16, '0')), '') END;
+CREATE OR REPLACE TEMP MACRO kt_ip_bits(p_ip) AS CASE
+  WHEN p_ip IS NULL THEN NULL
+  WHEN regexp_full_match(lower(p_ip), '::ffff:[0-9.]+') THEN kt_ip4_bits(substr(p_ip, 8))
+  WHEN contains(p_ip, ':') THEN kt_ip6_bits(split_part(p_ip, '%', 1))
+  ELSE kt_ip4_bits(p_ip) END;
+
+-- Is the address inside the range ("10.0.0.0/8", "2001:db8::/32", or one address)?
+CREATE OR REPLACE TEMP MACRO kt_in_cidr(p_ip, p_cidr) AS coalesce(
+  left(kt_ip_bits(p_ip), 1) = left(kt_ip_bits(split_part(p_cidr, '/', 1)), 1)
+  AND substr(kt_ip_bits(p_ip), 2, coalesce(TRY_CAST(nullif(split_part(p_cidr, '/', 2), '') AS INTEGER), len(kt_ip_bits(split_part(p_cidr, '/', 1))) - 1))
+    = substr(kt_ip_bits(split_part(p_cidr, '/', 1)), 2, coalesce(TRY_CAST(nullif(split_part(p_cidr, '/', 2), '') AS INTEGER), len(kt_ip_bits(split_part(p_cidr, '/', 1))) - 1)),
+  false);
+
+-- A JSON array as a list of JSON values (empty for anything else).
+CREATE OR REPLACE TEMP MACRO kt_json_list(p_j) AS CASE WHEN json_type(p_j) = 'ARRAY' THEN CAST(p_j AS JSON[]) ELSE CAST([] AS JSON[]) END;
+
+-- A JSON array of strings as VARCHAR[] (empty for anything else).
+CREATE OR REPLACE TEMP MACRO kt_json_strings(p_j) AS list_transform(kt_json_list(p_j), lambda x: json_extract_string(x, '$'));
+
+-- Clients people script against the API with, rather than kubectl or a controller.
+CREATE OR REPLACE TEMP MACRO kt_is_scripted_client(p_ua) AS coalesce(
+  regexp_matches(p_ua, '(?i)^(curl|wget|python|aiohttp|go-http-client|node-fetch|axios|okhttp|postmanruntime|insomnia|httpie|libwww-perl|java-http-client|apache-httpclient|powershell|ruby|php)'),
+  false) OR coalesce(trim(p_ua) = '', false);
+
+-- A short description of the object a request touched: "ns/name", "name", or "(all ns)".
+CREATE OR REPLACE TEMP MACRO kt_target(p_ns, p_name) AS
+  CASE WHEN p_name IS NULL AND p_ns IS NULL THEN '(all namespaces)'
+       WHEN p_name IS NULL THEN p_ns || '/*'
+       WHEN p_ns IS NULL THEN p_name
+       ELSE p_ns || '/' || p_name END;
