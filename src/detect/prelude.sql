@@ -5,7 +5,8 @@
 -- all day (creating pods in kube-system, reconciling bootstrap roles, rotating webhooks).
 --   generic: system:* that is not a service account, anonymous, or the system:admin certificate people use
 --   EKS:     eks:* (eks:addon-manager, eks:node-manager, eks:certificate-controller, ...)
---   GKE:     gke-* and system:gke-*, the GKE service agent (service-N@container-engine-robot...)
+--   GKE:     gke-* and system:gke-*, the GKE service agent (service-N@container-engine-robot...) and other
+--            Google-managed service agents (service-N@gcp-sa-*.iam.gserviceaccount.com)
 --   AKS:     aksService (AKS's own operations), masterclient (AKS addon manager; also the local admin
 --            credential: detections about privilege grants do not exclude it), azure-*
 CREATE OR REPLACE TEMP MACRO kt_is_platform(p_u) AS coalesce(
@@ -14,12 +15,15 @@ CREATE OR REPLACE TEMP MACRO kt_is_platform(p_u) AS coalesce(
   OR starts_with(p_u, 'system:serviceaccount:kube-system:')
   OR starts_with(p_u, 'eks:')
   OR starts_with(p_u, 'gke-')
-  OR p_u LIKE '%@container-engine-robot.iam.gserviceaccount.com'
+  OR p_u LIKE '%container-engine-robot%.iam.gserviceaccount.com'
+  OR p_u LIKE 'service-%@gcp-sa-%.iam.gserviceaccount.com'
   OR p_u IN ('aksService', 'masterclient')
   OR starts_with(p_u, 'azure-'), false);
 
+-- Namespaces the platform runs its own workloads in (Calico's are installed by AKS network policy).
 CREATE OR REPLACE TEMP MACRO kt_is_system_namespace(p_ns) AS coalesce(
-  p_ns IN ('kube-system', 'kube-public', 'kube-node-lease', 'gke-system', 'gke-gmp-system', 'gke-managed-system')
+  p_ns IN ('kube-system', 'kube-public', 'kube-node-lease', 'gke-system', 'gke-gmp-system', 'gke-managed-system',
+           'calico-system', 'tigera-operator')
   OR starts_with(p_ns, 'gke-managed-'), false);
 
 -- Addresses that are not on the internet: RFC 1918, loopback, link-local, CGNAT (100.64/10), IPv6
@@ -74,3 +78,24 @@ CREATE OR REPLACE TEMP MACRO kt_target(p_ns, p_name) AS
        WHEN p_name IS NULL THEN p_ns || '/*'
        WHEN p_ns IS NULL THEN p_name
        ELSE p_ns || '/' || p_name END;
+
+-- Who did it, for summaries.
+CREATE OR REPLACE TEMP MACRO kt_who(p_u) AS coalesce(nullif(p_u, ''), '(unknown user)');
+
+-- "created", "patched", ... for summaries.
+CREATE OR REPLACE TEMP MACRO kt_did(p_verb) AS CASE p_verb
+  WHEN 'create' THEN 'created' WHEN 'update' THEN 'updated' WHEN 'patch' THEN 'patched' WHEN 'delete' THEN 'deleted'
+  WHEN 'deletecollection' THEN 'deleted a collection of' WHEN 'get' THEN 'read' WHEN 'list' THEN 'listed'
+  WHEN 'watch' THEN 'watched' ELSE coalesce(p_verb, '(no verb)') END;
+
+-- A container image with its registry spelled out (nginx:1 -> docker.io/library/nginx:1), for allow-lists.
+CREATE OR REPLACE TEMP MACRO kt_image_ref(p_img) AS CASE
+  WHEN p_img IS NULL THEN NULL
+  WHEN contains(p_img, '/') AND (contains(split_part(p_img, '/', 1), '.') OR contains(split_part(p_img, '/', 1), ':')
+                                 OR split_part(p_img, '/', 1) = 'localhost') THEN p_img
+  WHEN contains(p_img, '/') THEN 'docker.io/' || p_img
+  ELSE 'docker.io/library/' || p_img END;
+
+-- "name=image" of a container spec, for summaries.
+CREATE OR REPLACE TEMP MACRO kt_container_label(p_c) AS
+  coalesce(json_extract_string(p_c, '$.name'), '?') || '=' || coalesce(json_extract_string(p_c, '$.image'), '?');

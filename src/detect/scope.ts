@@ -9,8 +9,8 @@
  *                 the requests just before and after the new ones.
  *
  * Columns beyond audit_events (documented for detection authors in queries/detections/README.md):
- * new_at, is_platform, is_anonymous, succeeded, denied, public_ips, exec_command, pod_spec, containers,
- * images, sa_namespace, arn. request_object is kept for writes only (reads carry no body).
+ * new_at, is_platform, platform_managed, is_anonymous, succeeded, denied, public_ips, exec_command, pod_spec,
+ * containers, images, sa_namespace, arn, object_name, owner_workload. request_object is kept for writes only (reads carry no body).
  */
 
 const STAGE_RANK = `CASE stage WHEN 'ResponseComplete' THEN 4 WHEN 'Panic' THEN 3 WHEN 'ResponseStarted' THEN 2 WHEN 'RequestReceived' THEN 1 ELSE 0 END`;
@@ -63,14 +63,24 @@ cont AS (
 SELECT *,
   kt_is_platform(user_name) AS is_platform,
   coalesce(user_name IN ('system:anonymous', 'system:unauthenticated') OR list_contains(user_groups, 'system:unauthenticated'), false) AS is_anonymous,
-  CASE WHEN response_code IS NOT NULL THEN response_code < 400 ELSE coalesce(decision <> 'forbid', true) END AS succeeded,
+  coalesce(decision, '') <> 'forbid' AND coalesce(response_code < 400, true) AS succeeded,
   coalesce(response_code = 401 OR decision = 'forbid' OR (decision IS NULL AND response_code = 403), false) AS denied,
   list_filter(coalesce(source_ips, []), lambda ip: NOT kt_is_private_ip(ip)) AS public_ips,
   CASE WHEN resource = 'pods' AND subresource IN ('exec', 'attach') THEN nullif(array_to_string(list_transform(
     regexp_extract_all(request_uri, '[?&]command=([^&]*)', 1), lambda c: try(url_decode(replace(c, '+', ' ')))), ' '), '') END AS exec_command,
   CASE WHEN containers IS NOT NULL THEN list_filter(list_transform(containers, lambda c: json_extract_string(c, '$.image')), lambda i: i IS NOT NULL) END AS images,
   CASE WHEN starts_with(user_name, 'system:serviceaccount:') THEN split_part(user_name, ':', 3) END AS sa_namespace,
-  coalesce(json_extract_string(user_extra, '$.arn[0]'), json_extract_string(user_extra, '$.arn')) AS arn
+  coalesce(json_extract_string(user_extra, '$.arn[0]'), json_extract_string(user_extra, '$.arn')) AS arn,
+  kt_is_platform(user_name) AND kt_is_system_namespace(namespace) AS platform_managed,
+  coalesce(name, json_extract_string(request_object, '$.metadata.name'), json_extract_string(request_object, '$.metadata.generateName') || '*') AS object_name,
+  -- the workload a pod belongs to: its owner, with a ReplicaSet's pod-template-hash taken off (the Deployment)
+  CASE WHEN resource = 'pods' AND json_extract_string(request_object, '$.metadata.ownerReferences[0].name') IS NOT NULL THEN
+    CASE WHEN json_extract_string(request_object, '$.metadata.ownerReferences[0].kind') = 'ReplicaSet'
+              AND ends_with(json_extract_string(request_object, '$.metadata.ownerReferences[0].name'), '-' || json_extract_string(request_object, '$.metadata.labels."pod-template-hash"'))
+         THEN left(json_extract_string(request_object, '$.metadata.ownerReferences[0].name'),
+                   length(json_extract_string(request_object, '$.metadata.ownerReferences[0].name')) - length(json_extract_string(request_object, '$.metadata.labels."pod-template-hash"')) - 1)
+         ELSE json_extract_string(request_object, '$.metadata.ownerReferences[0].name') END
+  END AS owner_workload
 FROM cont`;
 
 /** The views detections read (see the module comment). */
