@@ -99,3 +99,10 @@ CREATE OR REPLACE TEMP MACRO kt_image_ref(p_img) AS CASE
 -- "name=image" of a container spec, for summaries.
 CREATE OR REPLACE TEMP MACRO kt_container_label(p_c) AS
   coalesce(json_extract_string(p_c, '$.name'), '?') || '=' || coalesce(json_extract_string(p_c, '$.image'), '?');
+
+-- An interval as people write it: 30m, 1h, 7d.
+CREATE OR REPLACE TEMP MACRO kt_duration(p_i) AS CASE
+  WHEN epoch(p_i) % 86400 = 0 THEN CAST(CAST(epoch(p_i) / 86400 AS BIGINT) AS VARCHAR) || 'd'
+  WHEN epoch(p_i) % 3600 = 0 THEN CAST(CAST(epoch(p_i) / 3600 AS BIGINT) AS VARCHAR) || 'h'
+  WHEN epoch(p_i) % 60 = 0 THEN CAST(CAST(epoch(p_i) / 60 AS BIGINT) AS VARCHAR) || 'm'
+  ELSE CAST(CAST(epoch(p_i) AS BIGINT) AS VARCHAR) || 's' END;

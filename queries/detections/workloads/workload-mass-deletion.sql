@@ -49,7 +49,7 @@ hits AS (
 SELECT c.cluster, c.audit_id, c.event_time,
   kt_who(c.user_name) AS group_key,
   kt_who(c.user_name) || ' deleted ' || CASE WHEN c.collection THEN 'a whole collection and ' ELSE '' END || c.n
-    || ' objects within ' || CAST($window AS VARCHAR) || ' (latest: ' || c.target || ')' AS summary
+    || ' objects within ' || kt_duration($window) || ' (latest: ' || c.target || ')' AS summary
 FROM counted c
 WHERE EXISTS (SELECT 1 FROM hits h WHERE h.cluster = c.cluster AND h.user_name IS NOT DISTINCT FROM c.user_name
                 AND c.event_time BETWEEN h.hit_at - $window AND h.hit_at)
