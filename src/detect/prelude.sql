@@ -106,3 +106,18 @@ CREATE OR REPLACE TEMP MACRO kt_duration(p_i) AS CASE
   WHEN epoch(p_i) % 3600 = 0 THEN CAST(CAST(epoch(p_i) / 3600 AS BIGINT) AS VARCHAR) || 'h'
   WHEN epoch(p_i) % 60 = 0 THEN CAST(CAST(epoch(p_i) / 60 AS BIGINT) AS VARCHAR) || 'm'
   ELSE CAST(CAST(epoch(p_i) AS BIGINT) AS VARCHAR) || 's' END;
+
+-- The control plane and cloud-managed identities, without AKS's masterclient: that name is also the local
+-- admin credential, so detections about granting privileges keep it.
+CREATE OR REPLACE TEMP MACRO kt_is_control_plane(p_u) AS kt_is_platform(p_u) AND coalesce(p_u <> 'masterclient', true);
+
+-- RBAC bodies: the rules of a Role/ClusterRole, and their verbs and resources.
+CREATE OR REPLACE TEMP MACRO kt_rules(p_obj) AS kt_json_list(json_extract(p_obj, '$.rules'));
+CREATE OR REPLACE TEMP MACRO kt_rule_verbs(p_r) AS kt_json_strings(json_extract(p_r, '$.verbs'));
+CREATE OR REPLACE TEMP MACRO kt_rule_resources(p_r) AS kt_json_strings(json_extract(p_r, '$.resources'));
+
+-- The subjects of a (Cluster)RoleBinding as "User:alice", "Group:devs", "ServiceAccount:ns/name".
+CREATE OR REPLACE TEMP MACRO kt_subjects(p_obj) AS list_transform(kt_json_list(json_extract(p_obj, '$.subjects')), lambda s:
+  coalesce(json_extract_string(s, '$.kind'), '?') || ':'
+  || CASE WHEN json_extract_string(s, '$.kind') = 'ServiceAccount' THEN coalesce(json_extract_string(s, '$.namespace'), '?') || '/' ELSE '' END
+  || coalesce(json_extract_string(s, '$.name'), '?'));
