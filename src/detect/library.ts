@@ -184,8 +184,26 @@ export function referencedParameters(sql: string): Set<string> {
   return new Set([...stripLiterals(sql).matchAll(/\$([a-z_][a-z0-9_]*)/gi)].map((m) => m[1]!));
 }
 
-function stripLiterals(sql: string): string {
-  return sql.replace(/'(?:[^']|'')*'/g, "''").replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '');
+/** The SQL without string literals and comments, read left to right (an apostrophe in a comment is not a quote). */
+export function stripLiterals(sql: string): string {
+  let out = '';
+  for (let i = 0; i < sql.length; ) {
+    if (sql.startsWith('--', i)) {
+      const end = sql.indexOf('\n', i);
+      i = end === -1 ? sql.length : end;
+    } else if (sql.startsWith('/*', i)) {
+      const end = sql.indexOf('*/', i + 2);
+      i = end === -1 ? sql.length : end + 2;
+    } else if (sql[i] === "'") {
+      let j = i + 1;
+      while (j < sql.length && !(sql[j] === "'" && sql[j + 1] !== "'")) j += sql[j] === "'" ? 2 : 1;
+      out += "''";
+      i = j + 1;
+    } else {
+      out += sql[i++];
+    }
+  }
+  return out;
 }
 
 function exists(p: string): boolean {

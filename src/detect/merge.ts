@@ -42,7 +42,7 @@ SELECT fingerprint,
   any_value(period_start) AS period_start,
   min(event_time) AS first_seen, max(event_time) AS last_seen, count(*) AS n,
   arg_max(summary, (event_time, audit_id)) AS summary,
-  list(audit_id ORDER BY event_time, audit_id) AS ids,
+  list_sort(list(audit_id)) AS ids,
   list_distinct(list(user_name) FILTER (WHERE user_name IS NOT NULL)) AS principals,
   list_distinct(flatten(list(coalesce(source_ips, [])))) AS source_ips,
   list_distinct(list(namespace) FILTER (WHERE namespace IS NOT NULL)) AS namespaces
@@ -88,6 +88,6 @@ VALUES (
   ${cap('a.namespaces', MAX_LIST)}, len(a.ids) > ${MAX_AUDIT_IDS},
   $run_id, $run_id, NULL, now(), now())`;
 
-export const DROP_TEMP_SQL = ['kt_found', 'kt_new_pairs', 'kt_agg', 'kt_kept', 'kt_evidence', 'kt_scope', 'kt_new_range', 'kt_suppress', 'kt_detections'].map(
+export const DROP_TEMP_SQL = ['kt_found', 'kt_new_pairs', 'kt_agg', 'kt_kept', 'kt_evidence', 'kt_pod_writes', 'kt_scope', 'kt_drop', 'kt_new_range', 'kt_suppress', 'kt_detections'].map(
   (t) => `DROP TABLE IF EXISTS ${t}`,
 );

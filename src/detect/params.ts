@@ -4,8 +4,9 @@
  */
 import { BOOLEAN, DOUBLE, INTEGER, INTERVAL, VARCHAR, DuckDBListType, intervalValue, listValue, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { parseDuration, formatDuration } from '../config/duration.js';
+import { cidrPrefix } from './cidr.js';
 
-export const PARAMETER_TYPES = ['integer', 'number', 'string', 'strings', 'duration', 'boolean'] as const;
+export const PARAMETER_TYPES = ['integer', 'number', 'string', 'strings', 'cidrs', 'duration', 'boolean'] as const;
 export type ParameterType = (typeof PARAMETER_TYPES)[number];
 
 /** A parameter value after parsing: durations are milliseconds. */
@@ -37,6 +38,11 @@ export function parseParameterValue(type: ParameterType, value: unknown): Parsed
       return typeof value === 'boolean' ? { ok: true, value } : bad('true or false');
     case 'strings':
       return Array.isArray(value) && value.every((v) => typeof v === 'string') ? { ok: true, value: value as string[] } : bad('a list of strings');
+    case 'cidrs': {
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return bad('a list of addresses or ranges (10.0.0.0/8, 2001:db8::/32)');
+      const wrong = (value as string[]).filter((v) => cidrPrefix(v) === undefined);
+      return wrong.length ? { ok: false, message: `not an address or range: ${wrong.map((w) => JSON.stringify(w)).join(', ')}` } : { ok: true, value: value as string[] };
+    }
     case 'duration': {
       const ms = typeof value === 'string' ? parseDuration(value) : undefined;
       return ms !== undefined && ms > 0 ? { ok: true, value: ms } : bad('a duration such as 90s, 10m, 24h, 7d');
@@ -64,6 +70,9 @@ export function duckdbValue(type: ParameterType, value: ParameterValue): { value
       return { value: value as boolean, type: BOOLEAN };
     case 'strings':
       return { value: listValue(value as string[]), type: STRING_LIST };
+    case 'cidrs':
+      // SQL compares address bits against these prefixes (kt_ip_bits, kt_ip_in in prelude.sql)
+      return { value: listValue((value as string[]).map((c) => cidrPrefix(c)!)), type: STRING_LIST };
     case 'duration':
       return { value: intervalValue(0, 0, BigInt(Math.round(value as number)) * 1000n), type: INTERVAL };
   }

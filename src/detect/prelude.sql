@@ -54,12 +54,9 @@ CREATE OR REPLACE TEMP MACRO kt_ip_bits(p_ip) AS CASE
   WHEN contains(p_ip, ':') THEN kt_ip6_bits(split_part(p_ip, '%', 1))
   ELSE kt_ip4_bits(p_ip) END;
 
--- Is the address inside the range ("10.0.0.0/8", "2001:db8::/32", or one address)?
-CREATE OR REPLACE TEMP MACRO kt_in_cidr(p_ip, p_cidr) AS coalesce(
-  left(kt_ip_bits(p_ip), 1) = left(kt_ip_bits(split_part(p_cidr, '/', 1)), 1)
-  AND substr(kt_ip_bits(p_ip), 2, coalesce(TRY_CAST(nullif(split_part(p_cidr, '/', 2), '') AS INTEGER), len(kt_ip_bits(split_part(p_cidr, '/', 1))) - 1))
-    = substr(kt_ip_bits(split_part(p_cidr, '/', 1)), 2, coalesce(TRY_CAST(nullif(split_part(p_cidr, '/', 2), '') AS INTEGER), len(kt_ip_bits(split_part(p_cidr, '/', 1))) - 1)),
-  false);
+-- Is an address (given as kt_ip_bits) inside one of the ranges (bit prefixes, see src/detect/cidr.ts)?
+CREATE OR REPLACE TEMP MACRO kt_ip_in(p_bits, p_prefixes) AS
+  coalesce(len(list_filter(p_prefixes, lambda kt_pfx: starts_with(p_bits, kt_pfx))) > 0, false);
 
 -- A JSON array as a list of JSON values (empty for anything else).
 CREATE OR REPLACE TEMP MACRO kt_json_list(p_j) AS CASE WHEN json_type(p_j) = 'ARRAY' THEN CAST(p_j AS JSON[]) ELSE CAST([] AS JSON[]) END;
@@ -111,13 +108,33 @@ CREATE OR REPLACE TEMP MACRO kt_duration(p_i) AS CASE
 -- admin credential, so detections about granting privileges keep it.
 CREATE OR REPLACE TEMP MACRO kt_is_control_plane(p_u) AS kt_is_platform(p_u) AND coalesce(p_u <> 'masterclient', true);
 
--- RBAC bodies: the rules of a Role/ClusterRole, and their verbs and resources.
-CREATE OR REPLACE TEMP MACRO kt_rules(p_obj) AS kt_json_list(json_extract(p_obj, '$.rules'));
-CREATE OR REPLACE TEMP MACRO kt_rule_verbs(p_r) AS kt_json_strings(json_extract(p_r, '$.verbs'));
-CREATE OR REPLACE TEMP MACRO kt_rule_resources(p_r) AS kt_json_strings(json_extract(p_r, '$.resources'));
+-- RBAC bodies, parsed once into typed structs: the rules of a Role/ClusterRole, and their verbs and resources.
+CREATE OR REPLACE TEMP MACRO kt_rules(p_obj) AS coalesce(
+  json_transform(p_obj, '{"rules":[{"verbs":["VARCHAR"],"resources":["VARCHAR"],"apiGroups":["VARCHAR"]}]}').rules, []);
+CREATE OR REPLACE TEMP MACRO kt_rule_verbs(p_r) AS coalesce(p_r.verbs, []);
+CREATE OR REPLACE TEMP MACRO kt_rule_resources(p_r) AS coalesce(p_r.resources, []);
 
 -- The subjects of a (Cluster)RoleBinding as "User:alice", "Group:devs", "ServiceAccount:ns/name".
-CREATE OR REPLACE TEMP MACRO kt_subjects(p_obj) AS list_transform(kt_json_list(json_extract(p_obj, '$.subjects')), lambda s:
-  coalesce(json_extract_string(s, '$.kind'), '?') || ':'
-  || CASE WHEN json_extract_string(s, '$.kind') = 'ServiceAccount' THEN coalesce(json_extract_string(s, '$.namespace'), '?') || '/' ELSE '' END
-  || coalesce(json_extract_string(s, '$.name'), '?'));
+CREATE OR REPLACE TEMP MACRO kt_subjects(p_obj) AS list_transform(
+  coalesce(json_transform(p_obj, '{"subjects":[{"kind":"VARCHAR","name":"VARCHAR","namespace":"VARCHAR"}]}').subjects, []),
+  lambda s: coalesce(s.kind, '?') || ':' || CASE WHEN s.kind = 'ServiceAccount' THEN coalesce(s.namespace, '?') || '/' ELSE '' END || coalesce(s.name, '?'));
+
+-- The pod spec a write carries: a pod's spec, a workload's template, a CronJob's job template. Only full
+-- objects and merge patches have one (a JSON patch is a list of operations).
+CREATE OR REPLACE TEMP MACRO kt_pod_spec(p_resource, p_subresource, p_verb, p_obj) AS CASE
+  WHEN p_verb IN ('create', 'update', 'patch') AND (p_subresource IS NULL OR p_subresource = 'ephemeralcontainers')
+       AND json_type(p_obj) = 'OBJECT' THEN
+    CASE WHEN p_resource = 'pods' THEN json_extract(p_obj, '$.spec')
+         WHEN p_resource IN ('deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'replicationcontrollers')
+           THEN json_extract(p_obj, '$.spec.template.spec')
+         WHEN p_resource = 'cronjobs' THEN json_extract(p_obj, '$.spec.jobTemplate.spec.template.spec') END END;
+
+-- Every container of a pod spec: containers, init containers and ephemeral containers.
+CREATE OR REPLACE TEMP MACRO kt_containers(p_spec) AS CASE WHEN p_spec IS NOT NULL THEN list_concat(
+  kt_json_list(json_extract(p_spec, '$.containers')),
+  kt_json_list(json_extract(p_spec, '$.initContainers')),
+  kt_json_list(json_extract(p_spec, '$.ephemeralContainers'))) END;
+
+-- The images of a list of containers.
+CREATE OR REPLACE TEMP MACRO kt_images(p_containers) AS CASE WHEN p_containers IS NOT NULL THEN
+  list_filter(list_transform(p_containers, lambda c: json_extract_string(c, '$.image')), lambda i: i IS NOT NULL) END;

@@ -4,6 +4,7 @@
  * piece of evidence with the first suppression that matches it.
  */
 import type { Suppression } from '../config/sections/detect.js';
+import { cidrPrefix } from './cidr.js';
 
 export interface SuppressionState {
   /** Position in detect.suppressions (0-based). */
@@ -61,7 +62,8 @@ export function activeSuppressionsJson(list: readonly Suppression[], now: Date):
         groups: s.groups ?? null,
         namespaces: s.namespaces ?? null,
         images: s.images ?? null,
-        cidrs: s.sourceCidrs ?? null,
+        // bit prefixes: SQL compares them with kt_ip_bits of each address
+        cidrs: s.sourceCidrs?.map((c) => cidrPrefix(c)!) ?? null,
       })),
   );
 }
@@ -85,24 +87,37 @@ const MATCHES = [
   // every image must be allowed: one unapproved image keeps the event
   `(sp.images IS NULL OR (len(coalesce(ev.images, [])) > 0 AND ${none('ev.images', none('sp.images', 'im GLOB g', 'g'), 'im')}))`,
   // every source address must be in range: forwarded-for entries are client-supplied
-  `(sp.cidrs IS NULL OR (len(coalesce(ev.source_ips, [])) > 0 AND ${none('ev.source_ips', none('sp.cidrs', 'kt_in_cidr(ip, c)', 'c'), 'ip')}))`,
+  `(sp.cidrs IS NULL OR (len(coalesce(ev.ip_bits, [])) > 0 AND ${none('ev.ip_bits', 'NOT kt_ip_in(b, sp.cidrs)', 'b')}))`,
 ].join('\n    AND ');
 
 /**
- * kt_kept: evidence with the scope columns suppressions and findings need, and `suppressed_by` (the
- * index of the first matching suppression, NULL when none matches).
+ * kt_kept: evidence with the columns suppressions and findings need (from the request it points at), and
+ * `suppressed_by` (the index of the first matching suppression, NULL when none matches).
  */
-export const KEPT_SQL = `
+export function keptSql(list: readonly Suppression[]): string {
+  // groups, images and address bits cost a join, a lookup or a conversion per event: only when a suppression uses them
+  const groups = list.some((s) => s.groups);
+  const images = list.some((s) => s.images);
+  const bits = list.some((s) => s.sourceCidrs);
+  return `
 CREATE OR REPLACE TEMP TABLE kt_kept AS
 WITH ev AS (
   SELECT e.detection_id, e.cluster, e.audit_id, e.event_time, e.group_key, e.summary,
-         s.user_name, s.user_groups, s.arn, s.namespace, s.images, s.source_ips
-  FROM kt_evidence e LEFT JOIN kt_scope s ON s.cluster = e.cluster AND s.audit_id = e.audit_id
+         s.user_name, s.namespace, s.source_ips, s.arn,
+         ${groups ? 'g.user_groups' : 'NULL::VARCHAR[]'} AS user_groups,
+         ${images ? 'p.images' : 'NULL::VARCHAR[]'} AS images,
+         ${bits ? 'list_transform(coalesce(s.source_ips, []), lambda ip: kt_ip_bits(ip))' : 'NULL::VARCHAR[]'} AS ip_bits
+  FROM kt_evidence e
+  LEFT JOIN kt_scope s ON s.cluster = e.cluster AND s.audit_id = e.audit_id
+  ${groups ? `LEFT JOIN (SELECT DISTINCT ON (cluster, audit_id) cluster, audit_id, user_groups FROM audit_events
+               WHERE (cluster, audit_id) IN (SELECT cluster, audit_id FROM kt_evidence)) g ON g.cluster = e.cluster AND g.audit_id = e.audit_id` : ''}
+  ${images ? 'LEFT JOIN kt_pod_writes p ON p.cluster = e.cluster AND p.audit_id = e.audit_id' : ''}
 ),
 hit AS (
   SELECT ev.detection_id, ev.cluster, ev.audit_id, ev.group_key, min(sp.idx) AS idx
   FROM ev JOIN kt_suppress sp ON ${MATCHES}
   GROUP BY ALL
 )
-SELECT ev.*, hit.idx AS suppressed_by
+SELECT ev.* EXCLUDE (ip_bits), hit.idx AS suppressed_by
 FROM ev LEFT JOIN hit USING (detection_id, cluster, audit_id, group_key)`;
+}

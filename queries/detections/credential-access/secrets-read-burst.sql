@@ -27,11 +27,16 @@ parameters:
     description: how close together the reads are
 references: [Panther Kubernetes.BulkSecretAccess and scheduled query (15 in 30 minutes), Elastic rapid secret GETs]
 */
-WITH reads AS (
-  SELECT *, coalesce(namespace, '') || '/' || coalesce(name, '') AS secret,
-    count(DISTINCT coalesce(namespace, '') || '/' || coalesce(name, '')) OVER w AS n
+WITH gets AS (
+  SELECT *, coalesce(namespace, '') || '/' || name AS secret
   FROM scope
   WHERE resource = 'secrets' AND subresource IS NULL AND verb = 'get' AND name IS NOT NULL AND succeeded AND NOT is_platform
+),
+-- only principals that reach the threshold at all go through the sliding window
+busy AS (SELECT cluster, user_name FROM gets GROUP BY ALL HAVING count(DISTINCT secret) >= $threshold),
+reads AS (
+  SELECT g.*, count(DISTINCT g.secret) OVER w AS n
+  FROM gets g SEMI JOIN busy b ON b.cluster = g.cluster AND b.user_name IS NOT DISTINCT FROM g.user_name
   WINDOW w AS (PARTITION BY cluster, user_name ORDER BY event_time RANGE BETWEEN $window PRECEDING AND CURRENT ROW)
 ),
 hits AS (SELECT cluster, user_name, event_time AS hit_at FROM reads WHERE n >= $threshold)

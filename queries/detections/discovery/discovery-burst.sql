@@ -27,12 +27,17 @@ parameters:
     description: how close together the lists are
 references: [Elastic Kubernetes multi-resource discovery (GKE)]
 */
-WITH lists AS (
-  SELECT *, coalesce(api_group, '') || '/' || resource AS kind,
-    count(DISTINCT coalesce(api_group, '') || '/' || resource) OVER w AS n
+WITH all_lists AS (
+  SELECT *, coalesce(api_group, '') || '/' || resource AS kind
   FROM scope
   WHERE verb = 'list' AND resource IS NOT NULL AND succeeded
     AND (is_anonymous OR (starts_with(user_name, 'system:serviceaccount:') AND NOT is_platform))
+),
+-- only principals that reach the threshold at all go through the sliding window
+busy AS (SELECT cluster, user_name FROM all_lists GROUP BY ALL HAVING count(DISTINCT kind) >= $threshold),
+lists AS (
+  SELECT l.*, count(DISTINCT l.kind) OVER w AS n
+  FROM all_lists l SEMI JOIN busy b ON b.cluster = l.cluster AND b.user_name IS NOT DISTINCT FROM l.user_name
   WINDOW w AS (PARTITION BY cluster, user_name ORDER BY event_time RANGE BETWEEN $window PRECEDING AND CURRENT ROW)
 ),
 hits AS (SELECT cluster, user_name, event_time AS hit_at FROM lists WHERE n >= $threshold)

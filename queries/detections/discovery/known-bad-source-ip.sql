@@ -16,20 +16,26 @@ response:
 tags: [initial-access, threat-intel, configuration-required]
 parameters:
   cidrs:
-    type: strings
+    type: cidrs
     default: []
     description: bad addresses or ranges
 references: [Panther Kubernetes.API.IOC.Activity and GCP.K8s.IOC.Activity (Tor), GuardDuty TorIPCaller and MaliciousIPCaller, Defender K8S_TI_Proxy]
 */
-WITH hits AS (
-  SELECT *, list_filter(coalesce(source_ips, []), lambda ip: len(list_filter($cidrs, lambda c: kt_in_cidr(ip, c))) > 0) AS listed
+WITH addresses AS (
+  SELECT *, unnest(source_ips) AS ip
   FROM events
-  WHERE len($cidrs) > 0
+  WHERE len($cidrs) > 0 AND len(source_ips) > 0
+),
+-- the address's bits once per address, not once per listed range
+bits AS (
+  SELECT *, kt_ip_bits(ip) AS ip_bits FROM addresses
+),
+listed AS (
+  SELECT * FROM bits WHERE kt_ip_in(ip_bits, $cidrs)
 )
 SELECT cluster, audit_id, event_time,
-  listed[1] AS group_key,
-  kt_who(user_name) || ' from listed address ' || array_to_string(listed, ', ') || ': ' || coalesce(verb, '?') || ' '
+  ip AS group_key,
+  kt_who(user_name) || ' from listed address ' || ip || ': ' || coalesce(verb, '?') || ' '
     || coalesce(resource || ' ' || kt_target(namespace, name), split_part(coalesce(request_uri, '?'), '?', 1))
     || CASE WHEN succeeded THEN '' ELSE ' (refused)' END AS summary
-FROM hits
-WHERE len(listed) > 0
+FROM listed

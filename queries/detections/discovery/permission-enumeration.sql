@@ -32,15 +32,23 @@ parameters:
     description: how close together the requests are
 references: [Elastic Kubernetes endpoint permission enumeration (incl. anonymous, GKE), Sigma RBAC Permission Enumeration Attempt]
 */
-WITH req AS (
-  SELECT *, coalesce(verb, '?') || ' ' || coalesce(resource || coalesce('/' || subresource, ''), split_part(coalesce(request_uri, '?'), '?', 1)) AS endpoint,
-    coalesce(source_ips[1], '') AS src
+-- only principals with enough distinct denied endpoints at all go through the sliding window
+WITH busy AS (
+  SELECT cluster, user_name, coalesce(source_ips[1], '') AS src
   FROM scope
-  WHERE NOT is_platform
+  WHERE denied AND NOT is_platform
+  GROUP BY ALL
+  HAVING count(DISTINCT coalesce(verb, '?') || ' ' || coalesce(resource || coalesce('/' || subresource, ''), split_part(coalesce(request_uri, '?'), '?', 1))) >= $denied
+),
+req AS (
+  SELECT s.*, coalesce(s.verb, '?') || ' ' || coalesce(s.resource || coalesce('/' || s.subresource, ''), split_part(coalesce(s.request_uri, '?'), '?', 1)) AS endpoint,
+    coalesce(s.source_ips[1], '') AS src
+  FROM scope s SEMI JOIN busy b ON b.cluster = s.cluster AND b.user_name IS NOT DISTINCT FROM s.user_name AND b.src = coalesce(s.source_ips[1], '')
+  WHERE NOT s.is_platform
 ),
 counted AS (
-  SELECT *, count(DISTINCT endpoint) OVER w AS n, count(DISTINCT CASE WHEN denied THEN endpoint END) OVER w AS n_denied
-  FROM req
+  SELECT r.*, count(DISTINCT r.endpoint) OVER w AS n, count(DISTINCT CASE WHEN r.denied THEN r.endpoint END) OVER w AS n_denied
+  FROM req r
   WINDOW w AS (PARTITION BY cluster, user_name, src ORDER BY event_time RANGE BETWEEN $window PRECEDING AND CURRENT ROW)
 ),
 hits AS (SELECT cluster, user_name, src, event_time AS hit_at FROM counted WHERE n >= $endpoints AND n_denied >= $denied)

@@ -21,20 +21,30 @@ response:
 tags: [initial-access, credential-access, configuration-required]
 parameters:
   trusted_cidrs:
-    type: strings
+    type: cidrs
     default: []
     description: address ranges the cluster's own identities may come from (NAT gateways, egress IPs)
 references: [Panther Kubernetes.System.Principal.PublicIP and Amazon.EKS.Audit.SystemNamespaceFromPublicIP]
 */
-WITH sys AS (
-  SELECT *, list_filter(public_ips, lambda ip: len(list_filter($trusted_cidrs, lambda c: kt_in_cidr(ip, c))) = 0) AS foreign_ips
+WITH candidates AS (
+  SELECT cluster, audit_id, event_time, user_name, verb, resource, namespace, name, request_uri, public_ips
   FROM events
-  WHERE succeeded AND len(public_ips) > 0 AND NOT is_anonymous
+  WHERE succeeded AND NOT is_anonymous
     AND (starts_with(user_name, 'system:serviceaccount:') OR starts_with(user_name, 'system:node:') OR is_platform)
+    AND len(public_ips) > 0
+),
+addresses AS (
+  SELECT *, unnest(public_ips) AS ip FROM candidates
+),
+-- the address's bits once per address, not once per trusted range
+bits AS (
+  SELECT *, CASE WHEN len($trusted_cidrs) > 0 THEN kt_ip_bits(ip) END AS ip_bits FROM addresses
+),
+foreign_addresses AS (
+  SELECT * FROM bits WHERE len($trusted_cidrs) = 0 OR NOT kt_ip_in(ip_bits, $trusted_cidrs)
 )
 SELECT cluster, audit_id, event_time,
-  kt_who(user_name) || ' ' || foreign_ips[1] AS group_key,
-  kt_who(user_name) || ' used from ' || array_to_string(foreign_ips, ', ') || ' (' || coalesce(verb, '?') || ' '
+  kt_who(user_name) || ' ' || ip AS group_key,
+  kt_who(user_name) || ' used from ' || ip || ' (' || coalesce(verb, '?') || ' '
     || coalesce(resource || ' ' || kt_target(namespace, name), split_part(coalesce(request_uri, '?'), '?', 1)) || ')' AS summary
-FROM sys
-WHERE len(foreign_ips) > 0
+FROM foreign_addresses

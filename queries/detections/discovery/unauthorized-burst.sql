@@ -37,10 +37,11 @@ WITH denied AS (
   FROM scope
   WHERE denied AND NOT is_platform
 ),
+-- only sources that reach the threshold at all go through the sliding window
+busy AS (SELECT cluster, src FROM denied WHERE src <> '' GROUP BY ALL HAVING count(*) >= $threshold),
 counted AS (
-  SELECT *, count(*) OVER w AS n
-  FROM denied
-  WHERE src <> ''
+  SELECT d.*, count(*) OVER w AS n
+  FROM denied d SEMI JOIN busy b ON b.cluster = d.cluster AND b.src = d.src
   WINDOW w AS (PARTITION BY cluster, src ORDER BY event_time RANGE BETWEEN $window PRECEDING AND CURRENT ROW)
 ),
 hits AS (SELECT cluster, src, event_time AS hit_at FROM counted WHERE n >= $threshold)

@@ -24,4 +24,4 @@ SELECT cluster, audit_id, event_time,
     || coalesce(' (' || exec_command || ')', '') AS summary
 FROM events
 WHERE resource = 'pods' AND subresource IN ('exec', 'attach') AND verb IN ('create', 'get') AND succeeded
-  AND kt_is_system_namespace(namespace)
+  AND in_system_namespace

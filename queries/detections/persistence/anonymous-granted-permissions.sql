@@ -28,7 +28,7 @@ WITH b AS (
   FROM events
   WHERE resource IN ('rolebindings', 'clusterrolebindings') AND verb IN ('create', 'update', 'patch') AND succeeded
     AND NOT list_contains($safe_roles, json_extract_string(request_object, '$.roleRef.name'))
-    AND NOT kt_is_control_plane(user_name)
+    AND NOT is_control_plane
 )
 SELECT cluster, audit_id, event_time,
   resource || ' ' || kt_target(namespace, object_name) AS group_key,

@@ -25,4 +25,4 @@ FROM events
 WHERE resource IN ('rolebindings', 'clusterrolebindings') AND verb IN ('create', 'update', 'patch') AND succeeded
   AND json_extract_string(request_object, '$.roleRef.name') = 'cluster-admin'
   AND coalesce(json_extract_string(request_object, '$.roleRef.kind'), 'ClusterRole') = 'ClusterRole'
-  AND NOT kt_is_control_plane(user_name)
+  AND NOT is_control_plane

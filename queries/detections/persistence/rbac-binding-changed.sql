@@ -25,4 +25,4 @@ SELECT cluster, audit_id, event_time,
                 || ' to ' || array_to_string(kt_subjects(request_object), ', ') || ')', '') AS summary
 FROM events
 WHERE resource IN ('rolebindings', 'clusterrolebindings') AND verb IN ('create', 'update', 'patch', 'delete', 'deletecollection')
-  AND subresource IS NULL AND succeeded AND NOT kt_is_control_plane(user_name)
+  AND subresource IS NULL AND succeeded AND NOT is_control_plane

@@ -19,7 +19,7 @@ WITH roles AS (
   SELECT *, list_filter(kt_rules(request_object), lambda r: len(list_intersect(kt_rule_verbs(r), ['create', 'update', 'patch', 'delete', 'deletecollection'])) > 0) AS matched
   FROM events
   WHERE resource = 'clusterroles' AND verb IN ('create', 'update', 'patch') AND subresource IS NULL AND succeeded
-    AND NOT kt_is_control_plane(user_name)
+    AND NOT is_control_plane
 )
 SELECT cluster, audit_id, event_time,
   resource || ' ' || kt_target(namespace, object_name) AS group_key,

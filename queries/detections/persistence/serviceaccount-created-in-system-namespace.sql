@@ -22,4 +22,4 @@ SELECT cluster, audit_id, event_time,
   kt_who(user_name) || ' created service account ' || kt_target(namespace, object_name) AS summary
 FROM events
 WHERE resource = 'serviceaccounts' AND subresource IS NULL AND verb = 'create' AND succeeded
-  AND kt_is_system_namespace(namespace) AND NOT is_platform
+  AND in_system_namespace AND NOT is_platform

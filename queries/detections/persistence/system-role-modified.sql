@@ -22,4 +22,4 @@ SELECT cluster, audit_id, event_time,
   kt_who(user_name) || ' ' || kt_did(verb) || ' ' || resource || ' ' || kt_target(namespace, name) AS summary
 FROM events
 WHERE resource IN ('roles', 'clusterroles', 'rolebindings', 'clusterrolebindings') AND verb IN ('update', 'patch', 'delete')
-  AND subresource IS NULL AND starts_with(name, 'system:') AND succeeded AND NOT kt_is_control_plane(user_name)
+  AND subresource IS NULL AND starts_with(name, 'system:') AND succeeded AND NOT is_control_plane

@@ -22,7 +22,8 @@ SELECT cluster, audit_id, event_time,
   kt_target(namespace, coalesce(owner_workload, object_name)) AS group_key,
   kt_who(user_name) || ' ' || kt_did(verb) || ' ' || resource || ' ' || kt_target(namespace, object_name)
     || ' running as service account kube-system/' || coalesce(json_extract_string(pod_spec, '$.serviceAccountName'), json_extract_string(pod_spec, '$.serviceAccount')) AS summary
-FROM events
-WHERE pod_spec IS NOT NULL AND succeeded AND NOT is_platform AND namespace = 'kube-system'
+FROM workload_writes
+WHERE resource IN ('pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers') AND verb IN ('create', 'update', 'patch')
+  AND pod_spec IS NOT NULL AND succeeded AND NOT is_platform AND namespace = 'kube-system'
   AND regexp_full_match(coalesce(json_extract_string(pod_spec, '$.serviceAccountName'), json_extract_string(pod_spec, '$.serviceAccount'), ''),
       '.*-controller|generic-garbage-collector|clusterrole-aggregation-controller|horizontal-pod-autoscaler|persistent-volume-binder|pv-protection-controller|pvc-protection-controller|token-cleaner|bootstrap-signer')

@@ -17,9 +17,17 @@ response:
 tags: [workload, persistence, execution]
 references: [Panther Kubernetes.DaemonSet.Created, Panther GCP.K8s.New.Daemonset.Deployed]
 */
+-- one step per macro: nesting them would repeat each one's JSON work inside the next
+WITH created AS (
+  SELECT *, kt_pod_spec(resource, subresource, verb, request_object) AS spec
+  FROM events
+  WHERE resource = 'daemonsets' AND verb = 'create' AND subresource IS NULL AND succeeded AND NOT is_platform
+),
+with_images AS (
+  SELECT *, kt_images(kt_containers(spec)) AS imgs FROM created
+)
 SELECT cluster, audit_id, event_time,
   kt_target(namespace, object_name) AS group_key,
   kt_who(user_name) || ' created DaemonSet ' || kt_target(namespace, object_name)
-    || coalesce(' (images: ' || array_to_string(images, ', ') || ')', '') AS summary
-FROM events
-WHERE resource = 'daemonsets' AND verb = 'create' AND subresource IS NULL AND succeeded AND NOT is_platform
+    || coalesce(' (images: ' || array_to_string(imgs, ', ') || ')', '') AS summary
+FROM with_images

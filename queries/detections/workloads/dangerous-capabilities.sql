@@ -31,8 +31,9 @@ WITH caps AS (
                                          lambda x: regexp_replace(upper(x), '^CAP_', '')),
                           lambda x: list_contains($capabilities, x))}),
     lambda x: len(x.caps) > 0) AS flagged
-  FROM events
-  WHERE pod_spec IS NOT NULL AND succeeded AND NOT platform_managed
+  FROM workload_writes
+  WHERE resource IN ('pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers') AND verb IN ('create', 'update', 'patch')
+    AND pod_spec IS NOT NULL AND succeeded AND NOT platform_managed
 )
 SELECT cluster, audit_id, event_time,
   kt_target(namespace, coalesce(owner_workload, object_name)) AS group_key,

@@ -25,8 +25,10 @@ references: [Falco Create Disallowed Pod]
 */
 WITH imgs AS (
   SELECT *, list_filter(images, lambda i: len(list_filter($allowed_registries, lambda a: starts_with(kt_image_ref(i), a) OR starts_with(i, a))) = 0) AS flagged
-  FROM events
-  WHERE len($allowed_registries) > 0 AND pod_spec IS NOT NULL AND succeeded AND NOT platform_managed
+  FROM workload_writes
+  WHERE len($allowed_registries) > 0
+    AND resource IN ('pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers') AND verb IN ('create', 'update', 'patch')
+    AND pod_spec IS NOT NULL AND succeeded AND NOT platform_managed
 )
 SELECT cluster, audit_id, event_time,
   kt_target(namespace, coalesce(owner_workload, object_name)) AS group_key,

@@ -20,6 +20,7 @@ SELECT cluster, audit_id, event_time,
   kt_target(namespace, coalesce(owner_workload, object_name)) AS group_key,
   kt_who(user_name) || ' ' || kt_did(verb) || ' ' || resource || ' ' || kt_target(namespace, object_name)
     || ' with hostPID (images: ' || coalesce(array_to_string(images, ', '), '?') || ')' AS summary
-FROM events
-WHERE pod_spec IS NOT NULL AND succeeded AND NOT platform_managed
+FROM workload_writes
+WHERE resource IN ('pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers') AND verb IN ('create', 'update', 'patch')
+  AND pod_spec IS NOT NULL AND succeeded AND NOT platform_managed
   AND json_extract_string(pod_spec, '$.hostPID') = 'true'

@@ -25,8 +25,9 @@ WITH hits AS (
       OR json_extract_string(c, '$.securityContext.runAsNonRoot') = 'false'
       OR coalesce(json_extract_string(c, '$.securityContext.runAsUser'), json_extract_string(pod_spec, '$.securityContext.runAsUser')) = '0'),
     lambda c: kt_container_label(c)) AS flagged
-  FROM events
-  WHERE pod_spec IS NOT NULL AND succeeded AND NOT platform_managed
+  FROM workload_writes
+  WHERE resource IN ('pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers') AND verb IN ('create', 'update', 'patch')
+    AND pod_spec IS NOT NULL AND succeeded AND NOT platform_managed
 )
 SELECT cluster, audit_id, event_time,
   kt_target(namespace, coalesce(owner_workload, object_name)) AS group_key,

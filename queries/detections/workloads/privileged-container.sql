@@ -26,8 +26,9 @@ references: [Falco Create Privileged Pod, Panther Kubernetes.Pod.Privileged.Crea
 WITH hits AS (
   SELECT *, list_transform(list_filter(containers, lambda c: json_extract_string(c, '$.securityContext.privileged') = 'true'),
                            lambda c: kt_container_label(c)) AS flagged
-  FROM events
-  WHERE pod_spec IS NOT NULL AND succeeded AND NOT platform_managed
+  FROM workload_writes
+  WHERE resource IN ('pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers') AND verb IN ('create', 'update', 'patch')
+    AND pod_spec IS NOT NULL AND succeeded AND NOT platform_managed
 )
 SELECT cluster, audit_id, event_time,
   kt_target(namespace, coalesce(owner_workload, object_name)) AS group_key,

@@ -29,8 +29,9 @@ WITH mounts AS (
   SELECT *, list_filter(
       list_transform(kt_json_list(json_extract(pod_spec, '$.volumes')), lambda v: json_extract_string(v, '$.hostPath.path')),
       lambda p: p IS NOT NULL) AS host_paths
-  FROM events
-  WHERE pod_spec IS NOT NULL AND succeeded AND NOT platform_managed
+  FROM workload_writes
+  WHERE resource IN ('pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers') AND verb IN ('create', 'update', 'patch')
+    AND pod_spec IS NOT NULL AND succeeded AND NOT platform_managed
 ),
 hits AS (
   SELECT *, list_filter(host_paths, lambda p: len(list_filter($sensitive_paths, lambda s:

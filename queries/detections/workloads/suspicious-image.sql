@@ -26,8 +26,9 @@ references: [Defender K8S_MaliciousContainerImage, Google SCC attack-tool pod na
 */
 WITH hits AS (
   SELECT *, list_filter(list_concat(images, [object_name]), lambda s: regexp_matches(s, $pattern)) AS flagged
-  FROM events
-  WHERE pod_spec IS NOT NULL AND succeeded
+  FROM workload_writes
+  WHERE resource IN ('pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers') AND verb IN ('create', 'update', 'patch')
+    AND pod_spec IS NOT NULL AND succeeded
 )
 SELECT cluster, audit_id, event_time,
   kt_target(namespace, coalesce(owner_workload, object_name)) AS group_key,

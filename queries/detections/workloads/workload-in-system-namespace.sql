@@ -21,9 +21,9 @@ tags: [workload, defense-evasion, persistence]
 references: [Falco Pod Created in Kube Namespace, Sigma Creation Of Pod In System Namespace, Panther Kubernetes.Pod.SystemNamespace, Defender K8S_KubeSystemContainer, Google SCC workload in sensitive namespace]
 */
 SELECT cluster, audit_id, event_time,
-  kt_who(user_name) || ' ' || kt_target(namespace, coalesce(owner_workload, object_name)) AS group_key,
+  kt_who(user_name) || ' ' || kt_target(namespace, object_name) AS group_key,
   kt_who(user_name) || ' created ' || resource || ' ' || kt_target(namespace, object_name) || ' in a system namespace' AS summary
 FROM events
 WHERE verb = 'create' AND subresource IS NULL AND succeeded
   AND resource IN ('pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers')
-  AND kt_is_system_namespace(namespace) AND NOT is_platform
+  AND in_system_namespace AND NOT is_platform

@@ -29,12 +29,20 @@ parameters:
     description: how close together the deletions are
 references: [Sigma Deployment Deleted From Kubernetes Cluster, Elastic AKS workload deletion, Falco K8s Deployment Deleted (info)]
 */
-WITH dels AS (
+WITH all_dels AS (
   SELECT *, resource || ' ' || kt_target(namespace, name) AS target
   FROM scope
   WHERE verb IN ('delete', 'deletecollection') AND succeeded AND NOT is_platform AND subresource IS NULL
     AND resource IN ('pods', 'deployments', 'statefulsets', 'daemonsets', 'replicasets', 'jobs', 'cronjobs', 'services',
                      'namespaces', 'persistentvolumeclaims', 'persistentvolumes', 'ingresses', 'configmaps', 'secrets')
+),
+-- only principals that reach the threshold at all go through the sliding window
+busy AS (
+  SELECT cluster, user_name FROM all_dels GROUP BY ALL
+  HAVING count(DISTINCT target) >= $threshold OR bool_or(verb = 'deletecollection')
+),
+dels AS (
+  SELECT d.* FROM all_dels d SEMI JOIN busy b ON b.cluster = d.cluster AND b.user_name IS NOT DISTINCT FROM d.user_name
 ),
 counted AS (
   SELECT *,
