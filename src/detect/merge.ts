@@ -68,7 +68,7 @@ WHEN MATCHED THEN UPDATE SET
   last_seen = greatest(f.last_seen, a.last_seen),
   event_count = f.event_count + a.n,
   summary = CASE WHEN a.last_seen >= f.last_seen THEN a.summary ELSE f.summary END,
-  audit_ids = ${cap('list_concat(f.audit_ids, a.ids)', MAX_AUDIT_IDS)},
+  audit_ids = ${cap('list_sort(list_concat(f.audit_ids, a.ids))', MAX_AUDIT_IDS)},
   evidence_truncated = f.evidence_truncated OR len(f.audit_ids) + len(a.ids) > ${MAX_AUDIT_IDS},
   principals = ${cap('list_distinct(list_concat(f.principals, a.principals))', MAX_LIST)},
   source_ips = ${cap('list_distinct(list_concat(f.source_ips, a.source_ips))', MAX_LIST)},

@@ -51,10 +51,45 @@ const expiry = z.union([z.string(), z.date()]).transform((v, ctx) => {
   return z.NEVER;
 });
 
+// Names are checked against the library, field by field so that every problem is reported at once: a typo
+// must not silently leave a detection untuned.
+const lib = () => new Map<string, LoadedDetection>(library().map((x) => [x.id, x]));
+const unknownDetection = (id: string) => `no detection "${id}" in the library${suggest(id, [...lib().keys()])} (kubetrail rules list shows them)`;
+const detectionId = z
+  .string()
+  .min(1)
+  .superRefine((id, ctx) => {
+    if (!lib().has(id)) ctx.addIssue({ code: 'custom', message: unknownDetection(id) });
+  });
+
+const parameters = z
+  .record(z.string(), z.record(z.string(), z.unknown()))
+  .default({})
+  .superRefine((params, ctx) => {
+    const known = lib();
+    for (const [id, values] of Object.entries(params)) {
+      const det = known.get(id);
+      if (!det) {
+        ctx.addIssue({ code: 'custom', path: [id], message: unknownDetection(id) });
+        continue;
+      }
+      for (const [name, value] of Object.entries(values)) {
+        const spec = det.parameters.find((p) => p.name === name);
+        if (!spec) {
+          const names = det.parameters.map((p) => p.name);
+          ctx.addIssue({ code: 'custom', path: [id, name], message: names.length ? `${id} has no parameter "${name}" (it has: ${names.join(', ')})` : `${id} takes no parameters` });
+          continue;
+        }
+        const v = parseParameterValue(spec.type, value);
+        if (!v.ok) ctx.addIssue({ code: 'custom', path: [id, name], message: `${spec.type} parameter: ${v.message}` });
+      }
+    }
+  });
+
 export const suppressionSchema = z
   .object({
     reason: z.string().trim().min(1, 'say why this is not worth a finding'),
-    detections: z.array(z.string().min(1)).min(1).optional(),
+    detections: z.array(detectionId).min(1).optional(),
     clusters: globs.optional(),
     principals: globs.optional(),
     groups: globs.optional(),
@@ -72,45 +107,11 @@ export type Suppression = z.output<typeof suppressionSchema>;
 
 export const detectSection = z
   .object({
-    disabled: z.array(z.string().min(1)).default([]),
-    parameters: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    disabled: z.array(detectionId).default([]),
+    parameters,
     suppressions: z.array(suppressionSchema).default([]),
   })
-  .strict()
-  .superRefine((d, ctx) => {
-    // Names are checked against the library so that a typo does not silently leave a detection untuned.
-    const lib = new Map<string, LoadedDetection>(library().map((x) => [x.id, x]));
-    const unknown = (id: string) => `no detection "${id}" in the library${suggest(id, [...lib.keys()])} (kubetrail rules list shows them)`;
-    d.disabled.forEach((id, i) => {
-      if (!lib.has(id)) ctx.addIssue({ code: 'custom', path: ['disabled', i], message: unknown(id) });
-    });
-    d.suppressions.forEach((s, i) =>
-      s.detections?.forEach((id, j) => {
-        if (!lib.has(id)) ctx.addIssue({ code: 'custom', path: ['suppressions', i, 'detections', j], message: unknown(id) });
-      }),
-    );
-    for (const [id, values] of Object.entries(d.parameters)) {
-      const det = lib.get(id);
-      if (!det) {
-        ctx.addIssue({ code: 'custom', path: ['parameters', id], message: unknown(id) });
-        continue;
-      }
-      for (const [name, value] of Object.entries(values)) {
-        const spec = det.parameters.find((p) => p.name === name);
-        if (!spec) {
-          const known = det.parameters.map((p) => p.name);
-          ctx.addIssue({
-            code: 'custom',
-            path: ['parameters', id, name],
-            message: known.length ? `${id} has no parameter "${name}" (it has: ${known.join(', ')})` : `${id} takes no parameters`,
-          });
-          continue;
-        }
-        const v = parseParameterValue(spec.type, value);
-        if (!v.ok) ctx.addIssue({ code: 'custom', path: ['parameters', id, name], message: `${spec.type} parameter: ${v.message}` });
-      }
-    }
-  });
+  .strict();
 
 export type DetectConfig = z.output<typeof detectSection>;
 

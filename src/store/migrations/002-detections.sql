@@ -12,7 +12,7 @@ CREATE TABLE findings (
   last_seen       TIMESTAMPTZ NOT NULL,       -- event time of the latest evidence
   event_count     BIGINT NOT NULL,            -- distinct requests (audit ids) behind the finding
   summary         VARCHAR NOT NULL,           -- built from the latest evidence; strings from logs: escape before display
-  audit_ids       VARCHAR[] NOT NULL,         -- evidence (sorted within each run's batch); capped (see evidence_truncated), finding_events has all
+  audit_ids       VARCHAR[] NOT NULL,         -- evidence, sorted (the same whatever order it arrived in); capped, see evidence_truncated; finding_events has all
   status          VARCHAR NOT NULL DEFAULT 'open', -- open | acknowledged | resolved | false_positive (analysts set it)
   -- beyond the contract
   title           VARCHAR NOT NULL,
