@@ -6,9 +6,10 @@ mitre: [T1613, T1110]
 needs: [metadata]
 window: window
 description: >-
-  At least `threshold` requests from one source address are refused (401, or an authorization decision
-  of forbid) within `window`: someone trying stolen credentials or probing what an identity may do. With
-  `public_only`, only sources on the internet count. The platform's identities are left out.
+  At least `threshold` requests from one source address are refused (401 or 403, whether authorization or
+  an admission controller said no) within `window`: someone trying stolen credentials, probing what an
+  identity may do, or trying workloads that policy blocks. With `public_only`, only sources on the
+  internet count. The platform's identities are left out, unless they come from a public address.
 false_positives: >-
   A misconfigured application retrying without rights (one finding per day per source); a CI job with an
   expired token.
@@ -35,7 +36,7 @@ references: [Panther Kubernetes.API.Multiple403.PublicIP and Amazon.EKS.Audit.Mu
 WITH denied AS (
   SELECT *, coalesce(CASE WHEN $public_only THEN public_ips[1] ELSE coalesce(public_ips[1], source_ips[1]) END, '') AS src
   FROM scope
-  WHERE denied AND NOT is_platform
+  WHERE (denied OR response_code = 403) AND (NOT is_platform OR len(public_ips) > 0)
 ),
 -- only sources that reach the threshold at all go through the sliding window
 busy AS (SELECT cluster, src FROM denied WHERE src <> '' GROUP BY ALL HAVING count(*) >= $threshold),
