@@ -68,13 +68,16 @@ export interface DetectSummary {
   expiredSuppressions: string[];
   /** Detections whose SQL failed; they keep their watermark and run again next time. */
   errors: { detection: string; message: string }[];
-  /** The new and reopened findings, most severe first. */
+  /** The new and reopened findings, most severe first, at most MAX_LISTED (newFindings has the count). */
   findings: NewFinding[];
   /** Milliseconds per step ("scope", "merge", ...) and per detection ("detection:<id>"), wall clock. */
   timings: Record<string, number>;
   /** The same steps in CPU milliseconds of this process (DuckDB's threads included). */
   cpuTimings: Record<string, number>;
 }
+
+/** New findings kept in the summary (it is also stored in the runs table). */
+export const MAX_LISTED = 500;
 
 const EMPTY_CONFIG: DetectConfig = { disabled: [], parameters: {}, suppressions: [] };
 
@@ -225,7 +228,8 @@ export async function runDetections(db: Database, job: LoadedJob, opts: DetectOp
         fingerprint: String(r[5]),
         reopened: Boolean(r[6]),
       }))
-      .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.detectionId.localeCompare(b.detectionId) || a.cluster.localeCompare(b.cluster));
+      .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.detectionId.localeCompare(b.detectionId) || a.cluster.localeCompare(b.cluster))
+      .slice(0, MAX_LISTED);
     return finish(summary, t0);
   } finally {
     for (const v of ['events', 'workload_writes', 'scope']) await conn.run(`DROP VIEW IF EXISTS ${v}`).catch(() => undefined);

@@ -38,8 +38,8 @@ export function formatDetectSummary(s: DetectSummary, runId: string, configPath:
   for (const f of s.findings.slice(0, LISTED)) {
     out.push(`  ${f.severity.padEnd(8)} ${f.detectionId.padEnd(36)} ${terminalSafe(f.cluster, 40)}: ${terminalSafe(f.summary)}${f.eventCount > 1 ? ` (${f.eventCount} events)` : ''}${f.reopened ? ' [reopened]' : ''}`);
   }
-  if (s.findings.length > LISTED) {
-    out.push(`  ... and ${s.findings.length - LISTED} more: kubetrail sql --config ${configPath} "SELECT severity, detection_id, cluster, summary FROM findings WHERE new_in_run = '${runId}' OR reopened_in_run = '${runId}'"`);
+  if (s.newFindings > LISTED) {
+    out.push(`  ... and ${s.newFindings - LISTED} more: kubetrail sql --config ${configPath} "SELECT severity, detection_id, cluster, summary FROM findings WHERE new_in_run = '${runId}' OR reopened_in_run = '${runId}'"`);
   }
   for (const [id, n] of Object.entries(s.suppressed)) out.push(`suppressed: ${n} event(s) of ${id}`);
   for (const line of s.expiredSuppressions) out.push(`warning: ${line}`);
