@@ -64,11 +64,6 @@ CREATE OR REPLACE TEMP MACRO kt_json_list(p_j) AS CASE WHEN json_type(p_j) = 'AR
 -- A JSON array of strings as VARCHAR[] (empty for anything else).
 CREATE OR REPLACE TEMP MACRO kt_json_strings(p_j) AS list_transform(kt_json_list(p_j), lambda x: json_extract_string(x, '$'));
 
--- Clients people script against the API with, rather than kubectl or a controller.
-CREATE OR REPLACE TEMP MACRO kt_is_scripted_client(p_ua) AS coalesce(
-  regexp_matches(p_ua, '(?i)^(curl|wget|python|aiohttp|go-http-client|node-fetch|axios|okhttp|postmanruntime|insomnia|httpie|libwww-perl|java-http-client|apache-httpclient|powershell|ruby|php)'),
-  false) OR coalesce(trim(p_ua) = '', false);
-
 -- A short description of the object a request touched: "ns/name", "name", or "(all ns)".
 CREATE OR REPLACE TEMP MACRO kt_target(p_ns, p_name) AS
   CASE WHEN p_name IS NULL AND p_ns IS NULL THEN '(all namespaces)'
@@ -103,10 +98,6 @@ CREATE OR REPLACE TEMP MACRO kt_duration(p_i) AS CASE
   WHEN epoch(p_i) % 3600 = 0 THEN CAST(CAST(epoch(p_i) / 3600 AS BIGINT) AS VARCHAR) || 'h'
   WHEN epoch(p_i) % 60 = 0 THEN CAST(CAST(epoch(p_i) / 60 AS BIGINT) AS VARCHAR) || 'm'
   ELSE CAST(CAST(epoch(p_i) AS BIGINT) AS VARCHAR) || 's' END;
-
--- The control plane and cloud-managed identities, without AKS's masterclient: that name is also the local
--- admin credential, so detections about granting privileges keep it.
-CREATE OR REPLACE TEMP MACRO kt_is_control_plane(p_u) AS kt_is_platform(p_u) AND coalesce(p_u <> 'masterclient', true);
 
 -- RBAC bodies, parsed once into typed structs: the rules of a Role/ClusterRole, and their verbs and resources.
 CREATE OR REPLACE TEMP MACRO kt_rules(p_obj) AS coalesce(
