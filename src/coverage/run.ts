@@ -5,7 +5,7 @@
  */
 import type { LoadedJob } from '../config/load.js';
 import type { Detection } from '../detect/detection.js';
-import { loadDetections } from '../detect/library.js';
+import { library } from '../detect/library.js';
 import { describe } from '../errors.js';
 import type { Logger } from '../log.js';
 import { plainRows } from '../queries/plain-rows.js';
@@ -18,7 +18,7 @@ export interface CoverageOptions {
   runId: string;
   now: Date;
   log: Logger;
-  /** The detection library (default: loadDetections()). */
+  /** The detection library (default: the shipped library). */
   detections?: Detection[];
   /** The checks (default: queries/coverage/). */
   checks?: CoverageCheck[];
@@ -47,7 +47,7 @@ export class CoverageCheckError extends Error {
 export async function runCoverage(db: Database, job: LoadedJob, opts: CoverageOptions): Promise<CoverageSummary> {
   const t0 = performance.now();
   const checks = opts.checks ?? loadChecks();
-  const detections = opts.detections ?? loadDetections();
+  const detections = opts.detections ?? library();
   const conn = await db.connect();
   try {
     const timings: Record<string, number> = {};

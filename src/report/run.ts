@@ -10,7 +10,7 @@ import type { LoadedJob } from '../config/load.js';
 import { COVERAGE_DEFAULTS } from '../config/sections/coverage.js';
 import { loadChecks, type CoverageCheck } from '../coverage/checks.js';
 import type { Detection } from '../detect/detection.js';
-import { loadDetections } from '../detect/library.js';
+import { library } from '../detect/library.js';
 import { InputError, describe } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Database } from '../store/database.js';
@@ -34,7 +34,7 @@ export interface ReportOptions {
   now: Date;
   log: Logger;
   runId?: string;
-  /** The detection library (default: loadDetections()). */
+  /** The detection library (default: the shipped library). */
   detections?: Detection[];
   /** The coverage checks (default: queries/coverage/). */
   checks?: CoverageCheck[];
@@ -54,7 +54,7 @@ export async function writeReports(db: Database, job: LoadedJob, opts: ReportOpt
   } catch (err) {
     throw new InputError(opts.outDir, `cannot create the report directory (${describe(err)}): choose another --out`);
   }
-  const detections = opts.detections ?? loadDetections();
+  const detections = opts.detections ?? library();
   const checks = opts.checks ?? loadChecks();
   const sinceMs = opts.sinceMs ?? job.job.coverage?.window ?? COVERAGE_DEFAULTS.window;
   const written: string[] = [];

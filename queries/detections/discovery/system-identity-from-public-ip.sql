@@ -1,0 +1,50 @@
+/*
+id: system-identity-from-public-ip
+title: System identity used from a public address
+severity: high
+mitre: [T1078.004, T1528]
+needs: [metadata]
+description: >-
+  A service account, a node, or a control-plane or cloud-managed identity (eks:*, aksService,
+  masterclient, gke-*, system:*) made a successful request from an address on the internet that is not in
+  `trusted_cidrs`. These identities live inside the cluster's network; from outside they are a token or
+  certificate that left it. Every address of the request counts (forwarded-for entries included). Set
+  trusted_cidrs to the cluster's egress addresses (NAT gateways), without which nodes reaching a public API
+  endpoint through NAT are reported.
+false_positives: >-
+  Nodes and pods reaching a public API endpoint through NAT, CI runners outside the cloud using a service
+  account. Put those addresses in trusted_cidrs.
+response:
+  - Which identity from which address (summary); whether the address is yours (cloud provider ranges, your NAT).
+  - Everything that identity did from there (`FROM from_address('<ip>')`).
+  - If foreign, rotate the identity (recreate the service account, rotate node credentials) and find how the token leaked.
+tags: [initial-access, credential-access, configuration-required]
+parameters:
+  trusted_cidrs:
+    type: cidrs
+    default: []
+    description: address ranges the cluster's own identities may come from (NAT gateways, egress IPs)
+references: [Panther Kubernetes.System.Principal.PublicIP and Amazon.EKS.Audit.SystemNamespaceFromPublicIP]
+*/
+WITH candidates AS (
+  SELECT cluster, audit_id, event_time, user_name, verb, resource, namespace, name, request_uri, public_ips
+  FROM events
+  WHERE succeeded AND NOT is_anonymous
+    AND (starts_with(user_name, 'system:serviceaccount:') OR starts_with(user_name, 'system:node:') OR is_platform)
+    AND len(public_ips) > 0
+),
+addresses AS (
+  SELECT *, unnest(public_ips) AS ip FROM candidates
+),
+-- the address's bits once per address, not once per trusted range
+bits AS (
+  SELECT *, CASE WHEN len($trusted_cidrs) > 0 THEN kt_ip_bits(ip) END AS ip_bits FROM addresses
+),
+foreign_addresses AS (
+  SELECT * FROM bits WHERE len($trusted_cidrs) = 0 OR NOT kt_ip_in(ip_bits, $trusted_cidrs)
+)
+SELECT cluster, audit_id, event_time,
+  kt_who(user_name) || ' ' || ip AS group_key,
+  kt_who(user_name) || ' used from ' || ip || ' (' || coalesce(verb, '?') || ' '
+    || coalesce(resource || ' ' || kt_target(namespace, name), split_part(coalesce(request_uri, '?'), '?', 1)) || ')' AS summary
+FROM foreign_addresses

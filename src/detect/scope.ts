@@ -1,0 +1,159 @@
+/**
+ * What the detections look at in one run, on the detect connection:
+ *   kt_new_range  per cluster: the event-time span of the events landed since the oldest watermark;
+ *   kt_drop       rowids of the lesser stages of requests logged more than once (watch and exec log
+ *                 ResponseStarted and ResponseComplete): each request is seen once, at its most complete stage;
+ *   kt_scope      one narrow row per request in those spans, widened by the longest window any detection
+ *                 declares, with the columns detections share (below); the view `scope` shows it all, for
+ *                 windowed detections (bursts, sequences) that must also see the requests just before
+ *                 and after the new ones;
+ *   events        view: the requests of scope whose most complete stage landed after the current
+ *                 detection's watermark (recreated before each detection);
+ *   workload_writes  view: the same for the requests that carry a pod spec, from kt_pod_writes, which
+ *                 parses those bodies once per run.
+ *
+ * kt_scope is materialised once per run and kept narrow (no JSON but the write bodies detections read,
+ * the EKS ARN instead of user.extra): sixty-odd detections scan it, and a view over audit_events would
+ * redo the join, the stage selection and the shared columns for each of them. Bodies are parsed once,
+ * into kt_pod_writes.
+ *
+ * Columns (documented for detection authors in queries/detections/README.md): cluster, provider, audit_id,
+ * verb, request_uri, user_name, impersonated_user, impersonated_groups, source_ips, user_agent, api_group,
+ * resource, subresource, namespace, name, response_code, decision, event_time, request_object (writes to
+ * BODY_RESOURCES only), and new_at, arn, is_anonymous, is_platform, is_control_plane, in_system_namespace,
+ * platform_managed, succeeded, denied,
+ * public_ips, exec_command, object_name. workload_writes adds pod_spec, containers, images, owner_workload.
+ * Anything else (groups, annotations, response bodies) is in audit_events, joined on (cluster, audit_id).
+ */
+
+const STAGE_RANK = `CASE a.stage WHEN 'ResponseComplete' THEN 4 WHEN 'Panic' THEN 3 WHEN 'ResponseStarted' THEN 2 WHEN 'RequestReceived' THEN 1 ELSE 0 END`;
+
+/** Bounds of one run, as literals for the views (values from the database and the job file, never from logs). */
+export interface ScopeBounds {
+  /** Latest landed_at this run covers. */
+  hi: string;
+  /** Event-time span of the new events over all clusters. */
+  tLo: string;
+  tHi: string;
+  /** Longest window of any detection in this run. */
+  lookbackMs: number;
+}
+
+const ts = (v: string) => `TIMESTAMPTZ '${v.replace(/[^0-9A-Za-z:+\-. ]/g, '')}'`;
+const lookback = (b: ScopeBounds) => `to_microseconds(CAST(${Math.round(b.lookbackMs * 1000)} AS BIGINT))`;
+
+/** Statement 1. Parameters: $lo (TIMESTAMPTZ or NULL = from the start), $hi. */
+export const NEW_RANGE_SQL = `
+CREATE OR REPLACE TEMP TABLE kt_new_range AS
+SELECT cluster, min(event_time) AS t_lo, max(event_time) AS t_hi, count(*) AS n
+FROM audit_events
+WHERE ($lo IS NULL OR landed_at > CAST($lo AS TIMESTAMPTZ)) AND landed_at <= $hi
+GROUP BY cluster`;
+
+/** The candidate rows: landed up to hi, inside each cluster's span widened by the lookback. */
+function candidates(b: ScopeBounds): string {
+  return `audit_events a JOIN kt_new_range r ON a.cluster = r.cluster
+  WHERE a.landed_at <= ${ts(b.hi)}
+    AND a.event_time BETWEEN ${ts(b.tLo)} - ${lookback(b)} AND ${ts(b.tHi)} + ${lookback(b)}
+    AND a.event_time BETWEEN r.t_lo - ${lookback(b)} AND r.t_hi + ${lookback(b)}`;
+}
+
+/**
+ * Statement 2: the lesser stages to leave out. Most requests are logged once (ResponseComplete); only rows
+ * of another stage can be a lesser copy, so only those are looked up against the rest.
+ */
+export function dropSql(b: ScopeBounds): string {
+  return `
+CREATE OR REPLACE TEMP TABLE kt_drop AS
+WITH lesser AS (
+  SELECT a.cluster, a.audit_id, a.rowid AS rid, ${STAGE_RANK} AS rk
+  FROM ${candidates(b)} AND a.stage <> 'ResponseComplete'
+)
+SELECT l.rid FROM lesser l
+WHERE EXISTS (
+  SELECT 1 FROM ${candidates(b)} AND a.cluster = l.cluster AND a.audit_id = l.audit_id AND ${STAGE_RANK} > l.rk)`;
+}
+
+/** Resources whose write bodies some detection reads; other bodies (status updates, leases) stay out of the scope. */
+export const BODY_RESOURCES = [
+  'pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers',
+  'roles', 'clusterroles', 'rolebindings', 'clusterrolebindings', 'serviceaccounts', 'services', 'ingresses', 'configmaps',
+  'certificatesigningrequests', 'mutatingwebhookconfigurations', 'validatingwebhookconfigurations',
+  'validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings',
+];
+
+/**
+ * Statement 3: kt_scope, one narrow row per request with the shared columns, and the `scope` view over it.
+ * Narrow on purpose (no JSON but the bodies detections read): every detection scans it.
+ */
+export function scopeSql(b: ScopeBounds): string[] {
+  return [
+    `
+CREATE OR REPLACE TEMP TABLE kt_scope AS
+WITH req AS (
+  SELECT a.cluster, a.provider, a.audit_id, a.verb, a.request_uri, a.user_name, a.impersonated_user, a.impersonated_groups,
+         a.source_ips, a.user_agent, a.api_group, a.resource, a.subresource, a.namespace, a.name, a.response_code, a.decision,
+         a.event_time, a.landed_at AS new_at,
+         coalesce(json_extract_string(a.user_extra, '$.arn[0]'), json_extract_string(a.user_extra, '$.arn')) AS arn,
+         coalesce(a.user_name IN ('system:anonymous', 'system:unauthenticated') OR list_contains(a.user_groups, 'system:unauthenticated'), false) AS is_anonymous,
+         CASE WHEN a.verb IN ('create', 'update', 'patch')
+                   AND (a.subresource IS NULL OR a.subresource IN ('ephemeralcontainers', 'approval'))
+                   AND a.resource IN (${BODY_RESOURCES.map((r) => `'${r}'`).join(', ')})
+              THEN a.request_object END AS request_object
+  FROM ${candidates(b)}
+    AND a.rowid NOT IN (SELECT rid FROM kt_drop)
+)
+SELECT *,
+  kt_is_platform(user_name) AS is_platform,
+  is_platform AND coalesce(user_name <> 'masterclient', true) AS is_control_plane,
+  kt_is_system_namespace(namespace) AS in_system_namespace,
+  is_platform AND in_system_namespace AS platform_managed,
+  coalesce(decision, '') <> 'forbid' AND coalesce(response_code < 400, true) AS succeeded,
+  coalesce(response_code = 401 OR decision = 'forbid' OR (decision IS NULL AND response_code = 403), false) AS denied,
+  list_filter(coalesce(source_ips, []), lambda ip: NOT kt_is_private_ip(ip)) AS public_ips,
+  CASE WHEN resource = 'pods' AND subresource IN ('exec', 'attach') THEN nullif(array_to_string(list_transform(
+    regexp_extract_all(request_uri, '[?&]command=([^&]*)', 1), lambda c: try(url_decode(replace(c, '+', ' ')))), ' '), '') END AS exec_command,
+  coalesce(name, json_extract_string(request_object, '$.metadata.name'), json_extract_string(request_object, '$.metadata.generateName') || '*') AS object_name
+FROM req`,
+    `CREATE OR REPLACE TEMP VIEW scope AS SELECT * FROM kt_scope`,
+  ];
+}
+
+/**
+ * Statement 4: the requests that carry a pod spec (pods and workload templates written with a body),
+ * parsed once per run: ten detections look at pod specs, and parsing JSON is what costs.
+ */
+export const POD_WRITES_SQL = `
+CREATE OR REPLACE TEMP TABLE kt_pod_writes AS
+WITH spec AS (
+  SELECT *, kt_pod_spec(resource, subresource, verb, request_object) AS pod_spec
+  FROM kt_scope
+  WHERE resource IN ('pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers')
+    AND verb IN ('create', 'update', 'patch') AND request_object IS NOT NULL
+),
+cont AS (
+  SELECT *, kt_containers(pod_spec) AS containers FROM spec WHERE pod_spec IS NOT NULL
+)
+SELECT *,
+  kt_images(containers) AS images,
+  -- the workload a pod belongs to: its owner, with a ReplicaSet's pod-template-hash taken off (the Deployment)
+  CASE WHEN resource = 'pods' AND json_extract_string(request_object, '$.metadata.ownerReferences[0].name') IS NOT NULL THEN
+    CASE WHEN json_extract_string(request_object, '$.metadata.ownerReferences[0].kind') = 'ReplicaSet'
+              AND ends_with(json_extract_string(request_object, '$.metadata.ownerReferences[0].name'), '-' || json_extract_string(request_object, '$.metadata.labels."pod-template-hash"'))
+         THEN left(json_extract_string(request_object, '$.metadata.ownerReferences[0].name'),
+                   length(json_extract_string(request_object, '$.metadata.ownerReferences[0].name')) - length(json_extract_string(request_object, '$.metadata.labels."pod-template-hash"')) - 1)
+         ELSE json_extract_string(request_object, '$.metadata.ownerReferences[0].name') END
+  END AS owner_workload
+FROM cont`;
+
+/**
+ * The per-detection views: `events` (requests landed after the detection's watermark, all of them when it
+ * has none) and `workload_writes` (the same, limited to requests that carry a pod spec).
+ */
+export function eventsViewSql(lo: string | null): string[] {
+  const after = lo === null ? '' : ` WHERE new_at > ${ts(lo)}`;
+  return [
+    `CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM kt_scope${after}`,
+    `CREATE OR REPLACE TEMP VIEW workload_writes AS SELECT * FROM kt_pod_writes${after}`,
+  ];
+}
