@@ -127,11 +127,22 @@ export async function land(
         bump(counts.byEnvelope, 'unparsed', 'quarantined', missing.length);
       }
 
+      // A bad record read again (an overlapping window, a rerun) is already in quarantine: count it as a duplicate.
+      await conn.run(
+        `CREATE OR REPLACE TEMP TABLE kt_qdup AS
+         SELECT b.q, coalesce(b.i, -1) AS i FROM kt_rows b
+         WHERE b.fate = 'quarantine' AND EXISTS (
+           SELECT 1 FROM quarantine x
+           WHERE x.cluster = $cluster AND x.source IS NOT DISTINCT FROM $sources[b.s + 1] AND x.source_line IS NOT DISTINCT FROM b.l
+             AND x.source_item IS NOT DISTINCT FROM b.i AND x.reason = b.reason
+             AND x.raw IS NOT DISTINCT FROM kt_safe_raw(coalesce(b.t, CAST(b.r AS VARCHAR))))`,
+        { cluster: target.cluster, sources },
+      );
       await conn.run(
         `INSERT INTO quarantine (run_id, cluster, source, source_line, source_item, envelope, reason, raw, raw_bytes, quarantined_at)
          SELECT $run_id, $cluster, $sources[s + 1], l, i, envelope, reason,
                 kt_safe_raw(coalesce(t, CAST(r AS VARCHAR))), length(coalesce(t, CAST(r AS VARCHAR))), now()
-         FROM kt_rows WHERE fate = 'quarantine'`,
+         FROM kt_rows b WHERE fate = 'quarantine' AND NOT EXISTS (SELECT 1 FROM kt_qdup d WHERE d.q = b.q AND d.i = coalesce(b.i, -1))`,
         { run_id: target.runId, cluster: target.cluster, sources },
       );
 
@@ -163,8 +174,9 @@ export async function land(
       if (counts.landed > 0) counts.newestEvent = String(range[1]);
 
       const fates = await conn.runAndReadAll(
-        `SELECT coalesce(b.envelope, 'unknown'), CASE WHEN d.q IS NOT NULL THEN 'duplicate' ELSE b.fate END, b.reason, count(*)
+        `SELECT coalesce(b.envelope, 'unknown'), CASE WHEN d.q IS NOT NULL OR qd.q IS NOT NULL THEN 'duplicate' ELSE b.fate END, b.reason, count(*)
          FROM kt_rows b LEFT JOIN kt_dup d ON d.q = b.q AND d.i = coalesce(b.i, -1)
+           LEFT JOIN kt_qdup qd ON qd.q = b.q AND qd.i = coalesce(b.i, -1)
          GROUP BY ALL`,
       );
       for (const [env, fate, reason, n] of fates.getRows()) {
@@ -185,6 +197,7 @@ export async function land(
         }
       }
       await conn.run('DROP TABLE IF EXISTS kt_dup');
+      await conn.run('DROP TABLE IF EXISTS kt_qdup');
       await conn.run('DROP TABLE IF EXISTS kt_rows');
       await conn.run('DROP TABLE IF EXISTS kt_records');
     }
