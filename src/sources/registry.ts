@@ -3,6 +3,7 @@
  * Sources that share a provider quota get it from `shared.quotas` by scope.
  */
 import type { ClusterConfig } from '../config/job-file.js';
+import { eksSource } from './eks/eks-source.js';
 import { filesSource } from './files/files-source.js';
 import type { QuotaRegistry } from './quota.js';
 import type { Source } from './types.js';
@@ -19,7 +20,7 @@ const notYet = (provider: string) => (): Source => {
 
 export const SOURCES: { [P in ClusterConfig['provider']]: Factory<P> } = {
   files: (cluster) => filesSource({ paths: cluster.paths, mode: 'pull' }),
-  eks: notYet('eks'),
+  eks: (cluster, shared) => eksSource(cluster, shared),
   gke: notYet('gke'),
   aks: notYet('aks'),
 };
