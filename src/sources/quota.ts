@@ -1,10 +1,10 @@
 /**
  * Provider quotas, shared by every cluster that draws on the same one (CloudWatch: account + region;
  * Cloud Logging: project; Log Analytics: identity). A quota is a rate (calls per interval, enforced
- * strictly over every sliding window) and a concurrency cap. Retries are calls too: they go through it.
+ * strictly over every sliding window, measured when each call starts) and a concurrency cap. Retries are
+ * calls too: they go through it.
  */
 import pLimit from 'p-limit';
-import pThrottle from 'p-throttle';
 
 export interface QuotaSpec {
   /** Calls allowed per interval. */
@@ -23,26 +23,66 @@ export interface Quota {
   readonly calls: number;
 }
 
-// Requests leave spaced by interval/limit; a little extra spacing keeps network jitter from putting
-// limit+1 calls into one of the provider's windows.
+// A little extra spacing keeps network jitter from putting limit+1 calls into one of the provider's windows.
 const MARGIN = 1.02;
 
 export function createQuota(scope: string, spec: QuotaSpec): Quota {
-  const throttle = pThrottle({ limit: spec.limit, interval: Math.ceil(spec.intervalMs * MARGIN), strict: true });
+  const window = new SlidingWindow(spec.limit, Math.ceil(spec.intervalMs * MARGIN));
   const limit = pLimit(spec.concurrency);
   let calls = 0;
-  const throttled = throttle(async <T>(fn: () => Promise<T>): Promise<T> => {
-    calls++;
-    return fn();
-  });
   return {
     scope,
     spec,
-    run: <T>(fn: () => Promise<T>) => limit(() => throttled(fn) as Promise<T>),
+    run: <T>(fn: () => Promise<T>) =>
+      limit(async () => {
+        await window.acquire();
+        calls++;
+        return fn();
+      }),
     get calls() {
       return calls;
     },
   };
+}
+
+/**
+ * At most `limit` starts in any `interval` ms, counted at the moment each call actually starts. (A
+ * throttle that books future time slots lets a call that starts late, because the event loop was busy
+ * parsing a large response, crowd the next window: measured at the provider that is limit+1 calls.)
+ */
+class SlidingWindow {
+  private readonly starts: number[] = [];
+  private readonly waiting: Array<() => void> = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly limit: number,
+    private readonly interval: number,
+  ) {}
+
+  acquire(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.timer) return;
+    while (this.waiting.length) {
+      const now = performance.now();
+      while (this.starts.length && now - this.starts[0]! >= this.interval) this.starts.shift();
+      if (this.starts.length >= this.limit) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.pump();
+        }, Math.max(1, Math.ceil(this.starts[0]! + this.interval - now)));
+        return;
+      }
+      this.starts.push(now);
+      this.waiting.shift()!();
+    }
+  }
 }
 
 /** One quota per scope for the whole run, created by the first cluster that asks. */
