@@ -13,10 +13,11 @@
  * comes from the same scope.
  *
  * Standalone (for CLI tests and benchmarks):
- *   npx tsx test/fakes/cloudwatch-logs.ts --port 0 --events 100000 [--cluster demo] [--from 24h] [--to 2m]
+ *   npx tsx test/fakes/cloudwatch-logs.ts --port 0 --events 100000 [--cluster demo | --clusters a,b] [--from 24h] [--to 2m]
  *     [--page-events 10000] [--page-bytes 1048576] [--quota 5] [--empty-pages 1] [--truncate-every 0]
  *     [--rotate-every 50000] [--account 111122223333] [--region us-east-1]
- * prints one JSON line {port, endpoint, region, account, accessKeyId, secretAccessKey, cluster, logGroup, ...}
+ * prints one JSON line {port, endpoint, region, account, accessKeyId, secretAccessKey, cluster, logGroup, clusters, ...}
+ * (with --clusters, each cluster gets /aws/eks/<name>/cluster and --events events of its own)
  * and serves until SIGTERM/SIGINT. GET /_double/stats reports requests and the busiest quota window;
  * POST /_double/events {logGroup, events:[{timestamp, logStreamName, message, ingestionTime?}]} adds events;
  * POST /_double/series {logGroup, count, from, to, ...SeriesSpec} adds a generated series.
@@ -25,7 +26,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { Series, type SeriesSpec } from './audit-event-generator.js';
+import { MAX_EVENT_JSON_BYTES, Series, type SeriesSpec } from './audit-event-generator.js';
 
 export interface ExplicitEvent {
   timestamp: number;
@@ -51,6 +52,10 @@ interface Track {
   stream(i: number): string;
   eventId(i: number): string;
   messageJson(i: number): string;
+  /** Event i as JSON into buf at off; returns the new offset. */
+  write(i: number, buf: Buffer, off: number): number;
+  /** Most bytes event i can take. */
+  maxBytes(i: number): number;
 }
 
 class ExplicitTrack implements Track {
@@ -73,6 +78,14 @@ class ExplicitTrack implements Track {
   messageJson(i: number) {
     return this.events[i]!.messageJson;
   }
+  write(i: number, buf: Buffer, off: number) {
+    const e = this.events[i]!;
+    return off + buf.write(`{"logStreamName":${JSON.stringify(e.logStreamName)},"timestamp":${e.timestamp},"message":"${e.messageJson}","ingestionTime":${e.ingestionTime},"eventId":"${e.eventId}"}`, off, 'utf8');
+  }
+  maxBytes(i: number) {
+    const e = this.events[i]!;
+    return 3 * (e.messageJson.length + e.logStreamName.length) + 200;
+  }
 }
 
 class SeriesTrack implements Track {
@@ -94,6 +107,12 @@ class SeriesTrack implements Track {
   }
   messageJson(i: number) {
     return this.series.messageJson(i);
+  }
+  write(i: number, buf: Buffer, off: number) {
+    return this.series.writeEventJson(i, buf, off);
+  }
+  maxBytes() {
+    return MAX_EVENT_JSON_BYTES;
   }
 }
 
@@ -452,7 +471,9 @@ export class CloudWatchLogsDouble {
     }
 
     const pos = [...tok.pos];
-    const out: string[] = [];
+    let buf = Buffer.allocUnsafe(64 * 1024);
+    let off = buf.write('{"events":[', 0, 'latin1');
+    let count = 0;
     let bytes = 0;
     for (;;) {
       // Next event in (timestamp, ingestionTime, eventId) order across the tracks, skipping streams outside the prefix.
@@ -463,13 +484,27 @@ export class CloudWatchLogsDouble {
         if (pos[k]! >= t.length || t.timestamp(pos[k]!) > end) continue;
         if (best < 0 || before(t, pos[k]!, g.tracks[best]!, pos[best]!)) best = k;
       }
-      if (best < 0 || out.length >= limit) break;
+      if (best < 0 || count >= limit) break;
+      // Let other requests in while a big page is built, so their arrival times are taken when they arrive.
+      if (count > 0 && count % 500 === 0) await new Promise((r) => setImmediate(r));
       const t = g.tracks[best]!;
       const i = pos[best]!;
-      const m = t.messageJson(i);
-      if (out.length > 0 && bytes + m.length > this.options.pageBytes) break;
-      bytes += m.length;
-      out.push(`{"logStreamName":"${t.stream(i)}","timestamp":${t.timestamp(i)},"message":"${m}","ingestionTime":${t.ingestionTime(i)},"eventId":"${t.eventId(i)}"}`);
+      const need = t.maxBytes(i) + 1;
+      if (off + need + 1024 > buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, off + need + 1024));
+        buf.copy(bigger, 0, 0, off);
+        buf = bigger;
+      }
+      const at = off;
+      if (count > 0) buf[off++] = 0x2c; // ,
+      off = t.write(i, buf, off);
+      // CloudWatch stops a page at 1 MB (here: of event JSON); one event always fits.
+      if (count > 0 && bytes + (off - at) > this.options.pageBytes) {
+        off = at;
+        break;
+      }
+      bytes += off - at;
+      count++;
       pos[best]!++;
     }
     const more = g.tracks.some((t, k) => {
@@ -478,9 +513,15 @@ export class CloudWatchLogsDouble {
       pos[k] = p;
       return p < t.length && t.timestamp(p) <= end;
     });
-    rec.events = out.length;
-    const next = more ? `,"nextToken":"${encodeToken({ ...tok, pos, empty: 0 })}"` : '';
-    send(res, rec, 200, json, `{"events":[${out.join(',')}],"searchedLogStreams":[]${next}}`);
+    rec.events = count;
+    const tail = `],"searchedLogStreams":[]${more ? `,"nextToken":"${encodeToken({ ...tok, pos, empty: 0 })}"` : ''}}`;
+    if (off + tail.length * 3 > buf.length) {
+      const bigger = Buffer.allocUnsafe(off + tail.length * 3);
+      buf.copy(bigger, 0, 0, off);
+      buf = bigger;
+    }
+    off += buf.write(tail, off, 'utf8');
+    send(res, rec, 200, json, buf.subarray(0, off));
   }
 
   private eks(rec: RecordedRequest, principal: Principal | undefined, name: string, res: ServerResponse): void {
@@ -615,7 +656,7 @@ function lowerBound(t: Track, ts: number): number {
   return lo;
 }
 
-function send(res: ServerResponse, rec: RecordedRequest, status: number, type: string, body: string, error?: string): void {
+function send(res: ServerResponse, rec: RecordedRequest, status: number, type: string, body: string | Buffer, error?: string): void {
   rec.status = status;
   if (error) rec.error = error;
   res.writeHead(status, { 'content-type': type, 'x-amzn-requestid': randomBytes(8).toString('hex'), 'content-length': Buffer.byteLength(body) });
@@ -685,25 +726,42 @@ async function main(): Promise<void> {
     region,
   });
   const creds = double.credentialsFor(account);
-  double.addCluster(cluster, { version: a.version ?? '1.29' });
-  double.addLogGroup(logGroup, a.retention ? { retentionInDays: Number(a.retention) } : {});
+  const names = (a.clusters ?? cluster).split(',').filter(Boolean);
   const events = Number(a.events ?? 0);
   const from = when(a.from ?? '24h', now);
   const to = when(a.to ?? '2m', now);
-  if (events > 0) {
-    double.generate(logGroup, {
-      count: events,
-      from,
-      to,
-      seed: a.seed ? Number(a.seed) : undefined,
-      rotateEvery: a['rotate-every'] ? Number(a['rotate-every']) : Math.max(1, Math.ceil(events / 8)),
-      truncateEvery: a['truncate-every'] ? Number(a['truncate-every']) : undefined,
-      account,
-    });
-  }
+  const clusters = names.map((name, k) => {
+    const group = names.length === 1 ? logGroup : `/aws/eks/${name}/cluster`;
+    double.addCluster(name, { version: a.version ?? '1.29' });
+    double.addLogGroup(group, a.retention ? { retentionInDays: Number(a.retention) } : {});
+    if (events > 0) {
+      double.generate(group, {
+        count: events,
+        from,
+        to,
+        seed: (a.seed ? Number(a.seed) : 1) + k,
+        rotateEvery: a['rotate-every'] ? Number(a['rotate-every']) : Math.max(1, Math.ceil(events / 8)),
+        truncateEvery: a['truncate-every'] ? Number(a['truncate-every']) : undefined,
+        account,
+      });
+    }
+    return { cluster: name, logGroup: group };
+  });
   await double.start(Number(a.port ?? 0));
   process.stdout.write(
-    JSON.stringify({ port: double.port, endpoint: double.endpoint, region, account, ...creds, cluster, logGroup, events, from: new Date(from).toISOString(), to: new Date(to).toISOString() }) + '\n',
+    JSON.stringify({
+      port: double.port,
+      endpoint: double.endpoint,
+      region,
+      account,
+      ...creds,
+      cluster: clusters[0]!.cluster,
+      logGroup: clusters[0]!.logGroup,
+      clusters,
+      events,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+    }) + '\n',
   );
   const bye = () => void double.stop().then(() => process.exit(0));
   process.on('SIGTERM', bye);

@@ -14,10 +14,11 @@ import { prepareStagingDir } from '../../pipeline/lander.js';
 import { pullCluster, type ClusterResult } from '../../pipeline/pull-cluster.js';
 import { Database } from '../../store/database.js';
 import { CloudWatchLogsDouble } from '../../../test/fakes/cloudwatch-logs.js';
-import type { Series } from '../../../test/fakes/audit-event-generator.js';
+import { Series } from '../../../test/fakes/audit-event-generator.js';
+import { startDoubleProcess } from '../../../test/fakes/cloudwatch-logs-process.js';
 import { QuotaRegistry } from '../quota.js';
 import type { Source, PullWindow } from '../types.js';
-import { eksSource, type EksClusterConfig, type EksSourceOptions } from './eks-source.js';
+import { cloudWatchQuota, eksSource, type EksClusterConfig, type EksSourceOptions } from './eks-source.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
@@ -585,23 +586,42 @@ describe('EKS source: posture', () => {
 
 describe('EKS source: quota shared per account and region', () => {
   it('two clusters in one account share one limiter; the double never sees more than 5 requests in any second', async () => {
-    await startDouble({ pageEvents: 50, quota: 5 });
-    const groups = ['/aws/eks/alpha/cluster', '/aws/eks/beta/cluster'];
-    const series = groups.map((g, k) => {
-      double.addCluster(k ? 'beta' : 'alpha').addLogGroup(g);
-      return double.generate(g, { count: 1000, from: NOW - 8 * H, to: NOW - 2 * H });
-    });
-    const quotas = new QuotaRegistry(); // one per run, as the pipeline has it
-    const cfgs = [config({ name: 'alpha-eks', cluster: 'alpha' }), config({ name: 'beta-eks', cluster: 'beta' })];
-    const results = await Promise.all(cfgs.map((c) => pull(c, source(c, quotas))));
-    for (const [k, r] of results.entries()) {
-      expect(r.error).toBeUndefined();
-      expect(r.stats.throttled).toBe(0);
-      expect(await auditIds(cfgs[k]!.name)).toEqual(expectedIds(series[k]!));
+    // The double runs as its own process here, so the arrival times it records are not delayed by this
+    // process's work (landing, parsing): what it measures is what the clients sent.
+    const proc = await startDoubleProcess(['--clusters', 'alpha,beta', '--events', '1000', '--from', iso(NOW - 8 * H), '--to', iso(NOW - 2 * H), '--page-events', '50', '--quota', '5', '--account', ACCOUNT]);
+    try {
+      const info = proc.info;
+      const quotas = new QuotaRegistry(); // one per run, as the pipeline has it
+      const cfgs = info.clusters.map((c) =>
+        eksCluster.parse({ name: `${c.cluster}-eks`, provider: 'eks', region: REGION, cluster: c.cluster, endpoint: info.endpoint, eksEndpoint: info.endpoint, stsEndpoint: info.endpoint }),
+      );
+      const results = await Promise.all(
+        cfgs.map((c) =>
+          pull(c, eksSource(c, { quotas }, { credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey }, retry: { baseDelayMs: 0, throttleBaseDelayMs: 0 } })),
+        ),
+      );
+      for (const [k, r] of results.entries()) {
+        expect(r.error).toBeUndefined();
+        expect(r.stats.throttled).toBe(0);
+        const input = new Series({ seed: k + 1, count: 1000, from: Date.parse(info.from), to: Date.parse(info.to) });
+        expect(await auditIds(cfgs[k]!.name)).toEqual(expectedIds(input));
+      }
+      expect(quotas.all().map((q) => q.scope).sort()).toEqual([`cloudwatch:${ACCOUNT}:${REGION}`, `eks:${ACCOUNT}:${REGION}`]);
+      const st = await proc.stats();
+      expect(st.byOp.FilterLogEvents).toBeGreaterThanOrEqual(40);
+      expect(st.throttledByDouble).toBe(0);
+      expect(st.windows).toEqual([{ account: ACCOUNT, region: REGION, maxInOneSecond: 5 }]);
+    } finally {
+      await proc.stop();
     }
-    expect(quotas.all().map((q) => q.scope).sort()).toEqual([`cloudwatch:${ACCOUNT}:${REGION}`, `eks:${ACCOUNT}:${REGION}`]);
-    expect(double.count('FilterLogEvents')).toBeGreaterThanOrEqual(40);
-    double.assertQuota(5);
+  });
+
+  it('a fractional requestsPerSecond never allows more than that rate in any second', () => {
+    expect(cloudWatchQuota(5)).toMatchObject({ limit: 5 });
+    expect(cloudWatchQuota(2.5)).toMatchObject({ limit: 2 });
+    expect(cloudWatchQuota(0.5).limit).toBe(1);
+    expect(cloudWatchQuota(0.5).intervalMs).toBeGreaterThanOrEqual(2000);
+    expect(eksCluster.safeParse({ name: 'x', provider: 'eks', region: REGION, cluster: 'x', requestsPerSecond: 6 }).success).toBe(false);
   });
 
   it('the double notices a client that ignores the quota (so the assertion above can fail)', async () => {

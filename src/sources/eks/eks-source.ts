@@ -13,7 +13,7 @@ import pLimit from 'p-limit';
 import type { z } from 'zod';
 import type { eksCluster } from '../../config/providers/eks.js';
 import { SourceError, describe } from '../../errors.js';
-import type { Quota } from '../quota.js';
+import type { Quota, QuotaSpec } from '../quota.js';
 import type { SharedResources } from '../registry.js';
 import type { Checkpoint, PostureFact, RecordSink, Source, SourceContext, SourceStats } from '../types.js';
 import { createAwsClients, resolveIdentity, type AwsClients, type ClientOptions, type Identity } from './aws-clients.js';
@@ -65,11 +65,10 @@ export function eksSource(cfg: EksClusterConfig, shared: SharedResources, opts: 
         ctx.log.warn(`${identity.problem}; sharing one CloudWatch quota with every cluster whose account is unknown in ${cfg.region}`);
       }
       const acct = identity.account ?? 'unknown';
-      const rps = cfg.requestsPerSecond;
       return {
         clients,
         identity,
-        logsQuota: shared.quotas.get(`cloudwatch:${acct}:${cfg.region}`, { limit: rps, intervalMs: 1000, concurrency: Math.ceil(rps) * 2 }),
+        logsQuota: shared.quotas.get(`cloudwatch:${acct}:${cfg.region}`, cloudWatchQuota(cfg.requestsPerSecond)),
         eksQuota: shared.quotas.get(`eks:${acct}:${cfg.region}`, { limit: EKS_DEFAULTS.eksRequestsPerSecond, intervalMs: 1000, concurrency: 4 }),
       };
     })());
@@ -235,6 +234,18 @@ export function eksSource(cfg: EksClusterConfig, shared: SharedResources, opts: 
     }
     return fail(`CloudWatch Logs ${logGroup}: ${err instanceof Error ? `${err.name}: ${messageOf(err)}` : describe(err)}; ${resume}`, false, err);
   }
+}
+
+/**
+ * requestsPerSecond as whole calls per window: 2.5/s is 2 per second (never 3 in one), 0.5/s is 1 per 2 s.
+ * The window is 5% longer than the rate says, so network jitter between here and AWS cannot put one call
+ * too many into a second of AWS's count.
+ */
+export function cloudWatchQuota(rps: number): QuotaSpec {
+  const JITTER = 1.05;
+  return rps >= 1
+    ? { limit: Math.floor(rps), intervalMs: Math.ceil(1000 * JITTER), concurrency: Math.floor(rps) * 2 }
+    : { limit: 1, intervalMs: Math.ceil((1000 / rps) * JITTER), concurrency: 2 };
 }
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
