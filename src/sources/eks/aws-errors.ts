@@ -23,6 +23,9 @@ export function deniedMessage(action: string, resource: string, principal: strin
 }
 
 export function credentialsMessage(err: unknown): string {
+  if (nameOf(err) === 'CredentialsProviderError') {
+    return `no AWS credentials found (${messageOf(err)}): set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a \`profile\`, IRSA or EKS Pod Identity, or run with an instance role`;
+  }
   return `the AWS credentials were not accepted (${nameOf(err)}: ${messageOf(err)}): check the environment, profile, IRSA or Pod Identity setup, or roleArn`;
 }
 

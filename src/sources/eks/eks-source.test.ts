@@ -380,6 +380,24 @@ describe('EKS source: throttling, errors and retries', () => {
     expect(await cursor()).toBeUndefined();
   });
 
+  it('says so when there are no AWS credentials at all (default chain, nothing configured)', async () => {
+    double.addCluster('prod').addLogGroup(GROUP);
+    const saved = { ...process.env };
+    for (const k of Object.keys(process.env)) if (k.startsWith('AWS_') && k !== 'AWS_EC2_METADATA_DISABLED') delete process.env[k];
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'no-credentials');
+    process.env.AWS_CONFIG_FILE = join(dir, 'no-config');
+    try {
+      const cfg = config();
+      const r = await pull(cfg, eksSource(cfg, { quotas: roomyQuotas() }, { retry: { baseDelayMs: 0, throttleBaseDelayMs: 0 } }));
+      expect(r.status).toBe('failed');
+      expect(r.error).toMatch(/^prod-eks \(eks\): no AWS credentials found/);
+      expect((await facts()).audit_log_enabled!.reason).toContain('no AWS credentials found');
+      expect(double.requests).toEqual([]); // nothing unsigned left the process
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('refuses a cursor written by a newer kubetrail instead of guessing', async () => {
     double.addCluster('prod').addLogGroup(GROUP);
     const conn = await db.connect();
