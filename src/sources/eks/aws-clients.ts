@@ -25,6 +25,8 @@ export interface AwsClients {
   logs: CloudWatchLogsClient;
   eks: EKSClient;
   sts: STSClient;
+  /** The identity the three clients sign with (after AssumeRole when roleArn is set). */
+  credentials: AwsCredentialIdentityProvider;
   destroy(): void;
 }
 
@@ -38,7 +40,7 @@ export interface ClientOptions {
 export function createAwsClients(t: AwsTarget, opts: ClientOptions = {}): AwsClients {
   const base = opts.credentials ?? fromNodeProviderChain(t.profile ? { profile: t.profile } : {});
   const stsConfig = { region: t.region, ...(t.stsEndpoint ? { endpoint: t.stsEndpoint } : {}), maxAttempts: 3 };
-  const credentials = t.roleArn
+  const credentials: AwsCredentialIdentityProvider = t.roleArn
     ? shared(
         fromTemporaryCredentials({
           params: { RoleArn: t.roleArn, RoleSessionName: `kubetrail-${t.name}`.slice(0, 64), DurationSeconds: 3600 },
@@ -46,7 +48,9 @@ export function createAwsClients(t: AwsTarget, opts: ClientOptions = {}): AwsCli
           clientConfig: stsConfig,
         }),
       )
-    : base;
+    : typeof base === 'function'
+      ? base
+      : async () => base;
   const common = {
     region: t.region,
     credentials,
@@ -61,6 +65,7 @@ export function createAwsClients(t: AwsTarget, opts: ClientOptions = {}): AwsCli
     logs,
     eks,
     sts,
+    credentials,
     destroy() {
       logs.destroy();
       eks.destroy();

@@ -634,6 +634,20 @@ describe('EKS source: quota shared per account and region', () => {
     }
   });
 
+  it('a roleArn that cannot be assumed is named, with what to fix, in the error and the posture facts', async () => {
+    double.addCluster('prod').addLogGroup(GROUP);
+    double.denied.add('sts:AssumeRole');
+    const cfg = config({ roleArn: 'arn:aws:iam::444455556666:role/kubetrail-reader' });
+    const r = await pull(cfg, source(cfg, roomyQuotas('444455556666')));
+    expect(r.status).toBe('failed');
+    expect(r.error).toContain('could not assume arn:aws:iam::444455556666:role/kubetrail-reader');
+    expect(r.error).toContain('need sts:AssumeRole on that role');
+    const f = await facts();
+    expect(Object.keys(f).sort()).toEqual(['audit_log_enabled', 'control_plane_log_types', 'kubernetes_version', 'log_group', 'log_group_exists', 'retention_days']);
+    for (const x of Object.values(f)) expect(x.status).toBe('unknown');
+    expect(double.requests.filter((q) => q.service !== 'sts')).toEqual([]);
+  });
+
   it('a fractional requestsPerSecond never allows more than that rate in any second', () => {
     expect(cloudWatchQuota(5)).toMatchObject({ limit: 5 });
     expect(cloudWatchQuota(2.5)).toMatchObject({ limit: 2 });

@@ -21,7 +21,7 @@ import { credentialsMessage, deniedMessage, isAccessDenied, isBadCredentials, is
 import { CURSOR_FORMAT, cursorStream, makeCursor, readCursor } from './cursor.js';
 import { emptySliceCounters, fetchSlice } from './fetch-slice.js';
 import { planWindows, SlicePrefix, watermarkAfter, type WindowPlan } from './plan-windows.js';
-import { readPosture } from './posture.js';
+import { POSTURE_FACTS, readPosture } from './posture.js';
 import { DEFAULT_RETRY, emptyCallCounters, RetriesExhaustedError, type RetryPolicy } from './retry.js';
 
 export type EksClusterConfig = z.output<typeof eksCluster>;
@@ -48,6 +48,8 @@ export const defaultLogGroup = (cluster: string): string => `/aws/eks/${cluster}
 interface Session {
   clients: AwsClients;
   identity: Identity;
+  /** roleArn could not be assumed: every call would fail the same way. */
+  assumeProblem?: string;
   logsQuota: Quota;
   eksQuota: Quota;
 }
@@ -60,6 +62,16 @@ export function eksSource(cfg: EksClusterConfig, shared: SharedResources, opts: 
   const open = (ctx: SourceContext): Promise<Session> =>
     (session ??= (async () => {
       const clients = createAwsClients(cfg, opts);
+      let assumeProblem: string | undefined;
+      if (cfg.roleArn) {
+        try {
+          await clients.credentials();
+        } catch (err) {
+          assumeProblem =
+            `could not assume ${cfg.roleArn} (${messageOf(err)}): the credentials kubetrail runs with need sts:AssumeRole on that role, ` +
+            `and the role's trust policy must allow them`;
+        }
+      }
       const identity = await resolveIdentity(cfg, clients.sts, ctx.signal);
       if (identity.problem) {
         ctx.log.warn(`${identity.problem}; sharing one CloudWatch quota with every cluster whose account is unknown in ${cfg.region}`);
@@ -68,6 +80,7 @@ export function eksSource(cfg: EksClusterConfig, shared: SharedResources, opts: 
       return {
         clients,
         identity,
+        assumeProblem,
         logsQuota: shared.quotas.get(`cloudwatch:${acct}:${cfg.region}`, cloudWatchQuota(cfg.requestsPerSecond)),
         eksQuota: shared.quotas.get(`eks:${acct}:${cfg.region}`, { limit: EKS_DEFAULTS.eksRequestsPerSecond, intervalMs: 1000, concurrency: 4 }),
       };
@@ -87,6 +100,10 @@ export function eksSource(cfg: EksClusterConfig, shared: SharedResources, opts: 
 
     async posture(ctx: SourceContext): Promise<PostureFact[]> {
       const s = await open(ctx);
+      if (s.assumeProblem) {
+        const reason = s.assumeProblem;
+        return POSTURE_FACTS.map((fact) => ({ fact, status: 'unknown', reason }));
+      }
       return readPosture({
         clients: s.clients,
         identity: s.identity,
@@ -111,6 +128,7 @@ export function eksSource(cfg: EksClusterConfig, shared: SharedResources, opts: 
   };
 
   async function pull(ctx: SourceContext, sink: RecordSink, checkpoint: Checkpoint, s: Session): Promise<SourceStats> {
+    if (s.assumeProblem) throw fail(s.assumeProblem, false);
     const stream = cursorStream(logGroup);
     const cursor = readCursor(ctx.state.get(stream), logGroup);
     if (cursor.problem) throw fail(`${cursor.problem}.`, false);
@@ -172,7 +190,8 @@ export function eksSource(cfg: EksClusterConfig, shared: SharedResources, opts: 
 
     const stop = new AbortController();
     const onOuterAbort = () => stop.abort(ctx.signal.reason);
-    ctx.signal.addEventListener('abort', onOuterAbort, { once: true });
+    if (ctx.signal.aborted) onOuterAbort();
+    else ctx.signal.addEventListener('abort', onOuterAbort, { once: true });
     const prefix = new SlicePrefix(plan.slices);
     const limit = pLimit(cfg.parallelSlices);
     let failure: unknown;

@@ -3,7 +3,7 @@
  * nextToken is absent (pages may be empty and still carry a token: CloudWatch searches the streams in
  * chunks). Events go to the sink exactly as the SDK returns them.
  */
-import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { FilterLogEventsCommand, type FilterLogEventsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
 import type { Quota } from '../quota.js';
 import type { RecordSink } from '../types.js';
 import type { AwsClients } from './aws-clients.js';
@@ -45,10 +45,8 @@ export class RepeatedTokenError extends Error {
 }
 
 export async function fetchSlice(slice: Slice, f: SliceFetch): Promise<void> {
-  let nextToken: string | undefined;
-  do {
-    const token = nextToken;
-    const out = await callWithRetry(
+  const request = (token: string | undefined): Promise<FilterLogEventsCommandOutput> => {
+    const p = callWithRetry(
       f.quota,
       () =>
         f.clients.logs.send(
@@ -68,6 +66,20 @@ export async function fetchSlice(slice: Slice, f: SliceFetch): Promise<void> {
       f.calls,
       f.signal,
     );
+    p.catch(() => undefined); // observed below; a page fetched ahead may fail after the slice stopped
+    return p;
+  };
+  let token: string | undefined;
+  let next: Promise<FilterLogEventsCommandOutput> | undefined = request(undefined);
+  while (next) {
+    const out: FilterLogEventsCommandOutput = await next;
+    const nextToken: string | undefined = out.nextToken;
+    if (nextToken !== undefined && nextToken === token) {
+      throw new RepeatedTokenError(`FilterLogEvents returned the nextToken it was given (slice ${new Date(slice.start).toISOString()} - ${new Date(slice.end).toISOString()})`);
+    }
+    // Ask for the next page before staging this one: the wait for it overlaps our work on this one.
+    next = nextToken ? request(nextToken) : undefined;
+    token = nextToken;
     f.counters.pages++;
     const events = out.events ?? [];
     if (events.length === 0) f.counters.empty_pages++;
@@ -82,9 +94,5 @@ export async function fetchSlice(slice: Slice, f: SliceFetch): Promise<void> {
       f.counters.events++;
     }
     await f.afterPage();
-    nextToken = out.nextToken;
-    if (nextToken !== undefined && nextToken === token) {
-      throw new RepeatedTokenError(`FilterLogEvents returned the nextToken it was given (slice ${new Date(slice.start).toISOString()} - ${new Date(slice.end).toISOString()})`);
-    }
-  } while (nextToken);
+  }
 }

@@ -13,6 +13,9 @@ import { credentialsMessage, deniedMessage, isAccessDenied, isBadCredentials, is
 import { callWithRetry, type CallCounters, type RetryPolicy } from './retry.js';
 import type { Quota } from '../quota.js';
 
+/** Every fact this module reports. */
+export const POSTURE_FACTS = ['audit_log_enabled', 'control_plane_log_types', 'kubernetes_version', 'log_group_exists', 'retention_days', 'log_group'] as const;
+
 /** EKS control-plane log types (LogType in the EKS API). */
 export const EKS_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
 
