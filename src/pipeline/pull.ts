@@ -53,7 +53,7 @@ export async function pullClusters(db: Database, job: LoadedJob, opts: PullOptio
         opts.progress?.start(cluster.name);
         let result: ClusterResult;
         try {
-          const source = createSource(resolveClusterPaths(cluster, job), shared);
+          const source = await createSource(resolveClusterPaths(cluster, job), shared);
           // exports of a managed cluster read from files are recorded as that provider's
           const recordedAs = cluster.provider === 'files' && cluster.origin ? { ...cluster, provider: cluster.origin } : cluster;
           result = await pullCluster(db, recordedAs, source, {

@@ -1,7 +1,8 @@
 /**
  * Provider quotas, shared by every cluster that draws on the same one (CloudWatch: account + region;
  * Cloud Logging: project; Log Analytics: identity). A quota is a rate (calls per interval, enforced
- * strictly over every sliding window) and a concurrency cap. Retries are calls too: they go through it.
+ * strictly over every sliding window, measured when each call starts) and a concurrency cap. Retries are
+ * calls too: they go through it.
  */
 import pLimit from 'p-limit';
 
@@ -18,59 +19,82 @@ export interface Quota {
   readonly spec: QuotaSpec;
   /** Run `fn` when the quota allows; counts as one call. */
   run<T>(fn: () => Promise<T>): Promise<T>;
-  /** Calls made so far. */
-  readonly calls: number;
   /** How long a call asking now would wait for the rate (0: it could start at once). */
   delayMs(): number;
+  /** Calls made so far. */
+  readonly calls: number;
 }
 
-// A little extra length on the window keeps network jitter from putting limit+1 calls into one of the
-// provider's windows.
+// A little extra spacing keeps network jitter from putting limit+1 calls into one of the provider's windows.
 const MARGIN = 1.02;
 
-/**
- * A sliding-window log: a call starts when fewer than `limit` calls started in the last interval, in
- * the order they asked. Unlike a limiter that spaces calls evenly once saturated, a quota-bound pull
- * gets the provider's whole allowance (e.g. Cloud Logging's 60 calls per minute as soon as it needs
- * them, then the next 60 a minute after the first), never more in any window.
- */
 export function createQuota(scope: string, spec: QuotaSpec): Quota {
-  const window = Math.ceil(spec.intervalMs * MARGIN);
+  const window = new SlidingWindow(spec.limit, Math.ceil(spec.intervalMs * MARGIN));
   const limit = pLimit(spec.concurrency);
-  const starts: number[] = [];
-  let gate: Promise<void> = Promise.resolve();
   let calls = 0;
-  const admit = async (): Promise<void> => {
-    for (;;) {
-      const now = Date.now();
-      while (starts.length && now - starts[0]! >= window) starts.shift();
-      if (starts.length < spec.limit) {
-        starts.push(now);
-        return;
-      }
-      await new Promise((r) => setTimeout(r, starts[0]! + window - now));
-    }
-  };
   return {
     scope,
     spec,
     run: <T>(fn: () => Promise<T>) =>
       limit(async () => {
-        const turn = gate.then(admit);
-        gate = turn;
-        await turn;
+        await window.acquire();
         calls++;
         return fn();
       }),
+    delayMs: () => window.delayMs(),
     get calls() {
       return calls;
     },
-    delayMs() {
-      const now = Date.now();
-      const live = starts.filter((t) => now - t < window);
-      return live.length < spec.limit ? 0 : live[live.length - spec.limit]! + window - now;
-    },
   };
+}
+
+/**
+ * At most `limit` starts in any `interval` ms, counted at the moment each call actually starts. (A
+ * throttle that books future time slots lets a call that starts late, because the event loop was busy
+ * parsing a large response, crowd the next window: measured at the provider that is limit+1 calls.)
+ */
+class SlidingWindow {
+  private readonly starts: number[] = [];
+  private readonly waiting: Array<() => void> = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly limit: number,
+    private readonly interval: number,
+  ) {}
+
+  delayMs(): number {
+    const now = performance.now();
+    const live = this.starts.filter((t) => now - t < this.interval);
+    const ahead = live.length + this.waiting.length;
+    if (ahead < this.limit) return 0;
+    const freeing = live[live.length - this.limit + this.waiting.length];
+    return freeing === undefined ? this.interval : Math.max(0, freeing + this.interval - now);
+  }
+
+  acquire(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.timer) return;
+    while (this.waiting.length) {
+      const now = performance.now();
+      while (this.starts.length && now - this.starts[0]! >= this.interval) this.starts.shift();
+      if (this.starts.length >= this.limit) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.pump();
+        }, Math.max(1, Math.ceil(this.starts[0]! + this.interval - now)));
+        return;
+      }
+      this.starts.push(now);
+      this.waiting.shift()!();
+    }
+  }
 }
 
 /** One quota per scope for the whole run, created by the first cluster that asks. */

@@ -301,18 +301,46 @@ async function insertQuarantine(
   writeFileSync(path, rows.map((r) => JSON.stringify(r)).join('\n') + '\n', { mode: 0o600 });
   try {
     await conn.run(
-      `INSERT INTO quarantine (run_id, cluster, source, source_line, source_item, envelope, reason, raw, raw_bytes, quarantined_at)
-       SELECT $run_id, $cluster, $sources[s + 1], l, i, envelope, reason, kt_safe_raw(text), strlen(text), now()
+      `CREATE OR REPLACE TEMP TABLE kt_quarantine AS
+       SELECT $sources[s + 1] AS source, l, i, envelope, reason, kt_safe_raw(text) AS raw, strlen(text) AS raw_bytes
        FROM read_json($path, format = 'newline_delimited',
                       columns = {s: 'INTEGER', l: 'BIGINT', i: 'INTEGER', envelope: 'VARCHAR', reason: 'VARCHAR', text: 'VARCHAR'})`,
-      { run_id: target.runId, cluster: target.cluster, sources, path },
+      { sources, path },
     );
   } finally {
     rmSync(path, { force: true });
   }
-  counts.records += rows.length;
-  counts.quarantined += rows.length;
-  for (const r of rows) bump(counts.byEnvelope, r.envelope ?? 'unknown', 'quarantined', 1);
+  // A bad record read again (an overlapping window, a rerun) is in quarantine already: a duplicate, not a second row.
+  await conn.run(
+    `ALTER TABLE kt_quarantine ADD COLUMN dup BOOLEAN;
+     UPDATE kt_quarantine k SET dup = EXISTS (
+       SELECT 1 FROM quarantine x WHERE x.cluster = $cluster AND x.source IS NOT DISTINCT FROM k.source AND x.source_line IS NOT DISTINCT FROM k.l
+         AND x.source_item IS NOT DISTINCT FROM k.i AND x.reason = k.reason AND x.raw IS NOT DISTINCT FROM k.raw)`.split(';')[0]!,
+  );
+  await conn.run(
+    `UPDATE kt_quarantine k SET dup = EXISTS (
+       SELECT 1 FROM quarantine x WHERE x.cluster = $cluster AND x.source IS NOT DISTINCT FROM k.source AND x.source_line IS NOT DISTINCT FROM k.l
+         AND x.source_item IS NOT DISTINCT FROM k.i AND x.reason = k.reason AND x.raw IS NOT DISTINCT FROM k.raw)`,
+    { cluster: target.cluster },
+  );
+  await conn.run(
+    `INSERT INTO quarantine (run_id, cluster, source, source_line, source_item, envelope, reason, raw, raw_bytes, quarantined_at)
+     SELECT $run_id, $cluster, source, l, i, envelope, reason, raw, raw_bytes, now() FROM kt_quarantine WHERE NOT dup`,
+    { run_id: target.runId, cluster: target.cluster },
+  );
+  const tally = await conn.runAndReadAll(`SELECT coalesce(envelope, 'unknown'), dup, count(*) FROM kt_quarantine GROUP BY ALL`);
+  for (const [env, dup, n] of tally.getRows()) {
+    const c = Number(n);
+    counts.records += c;
+    if (dup) {
+      counts.duplicates += c;
+      bump(counts.byEnvelope, String(env), 'duplicates', c);
+    } else {
+      counts.quarantined += c;
+      bump(counts.byEnvelope, String(env), 'quarantined', c);
+    }
+  }
+  await conn.run('DROP TABLE kt_quarantine');
 }
 
 function bump(m: Record<string, EnvelopeCounts>, k: string, f: keyof EnvelopeCounts, n: number): void {

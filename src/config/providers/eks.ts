@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clusterBase, incremental } from '../common.js';
+import { clusterBase, duration, incremental } from '../common.js';
 
 export const eksCluster = z
   .object({
@@ -19,5 +19,9 @@ export const eksCluster = z
     roleArn: z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN').optional(),
     /** FilterLogEvents requests per second for this account and region (AWS: 5, not raisable). */
     requestsPerSecond: z.number().positive().max(5).default(5),
+    /** Each run stops this long before now: CloudWatch makes freshly delivered events searchable with a delay. */
+    settle: duration('settle').optional(),
+    /** Time slices of one window fetched at once (the account's quota still applies). */
+    parallelSlices: z.number().int().min(1).max(16).default(4),
   })
   .strict();
