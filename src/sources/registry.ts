@@ -3,6 +3,7 @@
  * Sources that share a provider quota get it from `shared.quotas` by scope.
  */
 import type { ClusterConfig } from '../config/job-file.js';
+import { aksSource } from './aks/aks-source.js';
 import { filesSource } from './files/files-source.js';
 import { gkeSource } from './gke/gke-source.js';
 import type { QuotaRegistry } from './quota.js';
@@ -10,6 +11,8 @@ import type { Source } from './types.js';
 
 export interface SharedResources {
   quotas: QuotaRegistry;
+  /** Resolves a path from the job file (relative to the file's directory), e.g. an AKS caFile. */
+  resolvePath?: (p: string) => string;
 }
 
 type Factory<P extends ClusterConfig['provider']> = (cluster: Extract<ClusterConfig, { provider: P }>, shared: SharedResources) => Source;
@@ -22,7 +25,7 @@ export const SOURCES: { [P in ClusterConfig['provider']]: Factory<P> } = {
   files: (cluster) => filesSource({ paths: cluster.paths, mode: 'pull' }),
   eks: notYet('eks'),
   gke: (cluster, shared) => gkeSource(cluster, shared),
-  aks: notYet('aks'),
+  aks: (cluster, shared) => aksSource(cluster, shared, { resolvePath: shared.resolvePath }),
 };
 
 export function createSource(cluster: ClusterConfig, shared: SharedResources): Source {
