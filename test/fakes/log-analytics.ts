@@ -98,6 +98,8 @@ interface Injected {
   headers?: Record<string, string>;
   /** Only for queries whose text matches. */
   match?: RegExp;
+  /** Let this many matching queries through first. */
+  skip?: number;
 }
 
 /** Azure's category groups for managed clusters, as the categories endpoint reports them. */
@@ -332,7 +334,8 @@ export class FakeLogAnalytics {
         return;
       }
       const inj = this.injected.findIndex((i) => !i.match || i.match.test(parsed.query ?? ''));
-      if (inj >= 0) {
+      if (inj >= 0 && (this.injected[inj]!.skip ?? 0) > 0) this.injected[inj]!.skip!--;
+      else if (inj >= 0) {
         const [f] = this.injected.splice(inj, 1);
         finish(f!.status, f!.body ?? {}, f!.headers);
         return;

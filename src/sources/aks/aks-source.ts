@@ -109,6 +109,7 @@ class AksSource implements Source {
       if (!plan.present || !plan.window.range) continue;
       const w = plan.window;
       const before = runner.counters.queries;
+      const rowsBefore = counts.rows;
       await readTable({
         runner,
         target: { cluster: this.c.name, workspaceId: this.c.workspaceId, table: plan.table, resourceId: this.c.resourceId, axis: w.axis, latenessMs },
@@ -122,7 +123,7 @@ class AksSource implements Source {
         signal: ctx.signal,
       });
       dataQueries += runner.counters.queries - before;
-      minimum += minimumQueries(plan.rows, plan.bytes, caps);
+      minimum += minimumQueries(counts.rows - rowsBefore, Number.isNaN(plan.bytes) ? 0 : plan.bytes, caps);
       ctx.log.info({ table: plan.table, rows: plan.rows, chunks: plan.chunks.length, queries: runner.counters.queries - before, mode: w.mode }, `read ${plan.table}`);
     }
     // Every table that exists moves its cursor, including those with nothing new.

@@ -9,10 +9,10 @@
 import { SourceError } from '../../errors.js';
 import type { Checkpoint, RecordSink, StateUpdate } from '../types.js';
 import { rowsQuery, type AuditTable, type Axis, type Range, type Slice } from './kql.js';
-import { planChunks, type SizeBin, type Targets } from './plan.js';
+import { binSeconds, planChunks, type SizeBin, type Targets } from './plan.js';
 import type { QueryRunner } from './query-runner.js';
 import { addRows, type RowCounts } from './rows.js';
-import type { TablePlan } from './size-tables.js';
+import { measure, type TablePlan } from './size-tables.js';
 import { halve, sliceOf } from './window.js';
 
 export interface FetchTarget {
@@ -46,19 +46,22 @@ export async function readTable(o: ReadTableOptions): Promise<void> {
     o.signal.throwIfAborted();
     const range = queue.shift()!;
     const slice = sliceOf(w.axis, range, o.target.latenessMs, w.horizon);
+    // Known to be over the target (e.g. after the target was lowered): divide before asking.
+    if (estimate(o.plan.bins, range) > o.targets.rows) {
+      const parts = await divide(o, range, slice, false);
+      if (parts.length > 1) {
+        queue.unshift(...parts);
+        continue;
+      }
+    }
     const outcome = await o.runner.run(rowsQuery(o.target.table, o.target.resourceId, slice), slice.gen, o.target.table);
     if (outcome.kind === 'rows') {
       addRows(o.sink, o.sink.source(location(o.target, slice)), outcome.table, o.counts);
     } else {
       if (outcome.returned) o.targets.rows = Math.max(1, Math.min(o.targets.rows, Math.floor(outcome.returned * 0.9)));
-      const parts = planChunks(range, binsIn(o.plan, range), o.targets).map((c) => c.range);
+      const parts = await divide(o, range, slice, true);
       if (parts.length > 1) {
         queue.unshift(...parts);
-        continue;
-      }
-      if (range[1] - range[0] > 1) {
-        const mid = range[0] + Math.floor((range[1] - range[0]) / 2);
-        queue.unshift([range[0], mid], [mid, range[1]]);
         continue;
       }
       for (const h of halvesOrFail(o.target, slice, outcome.reason)) await fetchSlice(o.runner, o.target, h, o.sink, o.counts);
@@ -66,6 +69,41 @@ export async function readTable(o: ReadTableOptions): Promise<void> {
     // The pieces are read in order, so every row before range[1] has been read.
     if (o.sink.bytes >= o.checkpointBytes) await o.checkpoint(o.cursorAt ? [o.cursorAt(range[1])] : []);
   }
+}
+
+/**
+ * Pieces of a range that should each fit the targets: by the size bins; by finer bins measured now
+ * when the known ones are too coarse; else (`halve`, after a refusal) two halves of time. One piece:
+ * nothing better is known, or it cannot be divided on its axis (narrower than 2 ms).
+ */
+async function divide(o: ReadTableOptions, range: Range, slice: Slice, halve: boolean): Promise<Range[]> {
+  let parts = planChunks(range, binsIn(o.plan.bins, range), o.targets).map((c) => c.range);
+  if (parts.length > 1) return parts;
+  const maxBins = Math.max(2, Math.min(2000, Math.floor(o.targets.rows * 0.9)));
+  const finer = binSeconds(range, maxBins) * 1000;
+  const widths = binsIn(o.plan.bins, range).map((b) => b.width);
+  const known = widths.length ? Math.max(...widths) : Number.POSITIVE_INFINITY;
+  if (finer < known && range[1] - range[0] > 2000) {
+    const m = await measure(o.runner, o.target.table, o.target.resourceId, slice, o.plan.window.axis, range, maxBins);
+    if (m.kind === 'bins') {
+      o.plan.bins = [...o.plan.bins.filter((b) => b.start + b.width <= range[0] || b.start >= range[1]), ...m.bins];
+      parts = planChunks(range, m.bins, o.targets).map((c) => c.range);
+      if (parts.length > 1) return parts;
+    }
+  }
+  if (halve && range[1] - range[0] > 1) {
+    const mid = range[0] + Math.floor((range[1] - range[0]) / 2);
+    return [
+      [range[0], mid],
+      [mid, range[1]],
+    ];
+  }
+  return [range];
+}
+
+/** Rows the bins say a range holds (bins straddling its ends count whole); 0 when nothing is known. */
+function estimate(bins: readonly SizeBin[], r: Range): number {
+  return binsIn(bins, r).reduce((n, b) => n + b.rows, 0);
 }
 
 /** Read a slice, halving it on refusal (no size information left to divide it by). */
@@ -88,8 +126,8 @@ function halvesOrFail(target: FetchTarget, slice: Slice, reason: string): [Slice
   );
 }
 
-function binsIn(plan: TablePlan, r: Range): SizeBin[] {
-  return plan.bins.filter((b) => b.start < r[1] && b.start + plan.binMs > r[0]);
+function binsIn(bins: readonly SizeBin[], r: Range): SizeBin[] {
+  return bins.filter((b) => b.start < r[1] && b.start + b.width > r[0]);
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();

@@ -10,6 +10,8 @@ import type { Range } from './kql.js';
 export interface SizeBin {
   /** Bin start (epoch ms) as the service computed it. */
   start: number;
+  /** Bin width (ms). */
+  width: number;
   rows: number;
   bytes: number;
 }
@@ -54,9 +56,9 @@ export function planChunks(window: Range, bins: readonly SizeBin[], targets: Tar
   return chunks;
 }
 
-/** Bin width (whole seconds) that divides a window into at most ~2000 bins. */
-export function binSeconds(window: Range): number {
-  return Math.max(1, Math.ceil((window[1] - window[0]) / 2000 / 1000));
+/** Bin width (whole seconds) that divides a window into at most `maxBins` bins (at least 1 s). */
+export function binSeconds(window: Range, maxBins = 2000): number {
+  return Math.max(1, Math.ceil((window[1] - window[0]) / Math.max(1, maxBins) / 1000));
 }
 
 /** The fewest queries the service caps allow for this many rows and bytes. */

@@ -1,13 +1,13 @@
 /**
  * Before reading, one size query per table: which of the candidate tables exist, how many rows and
- * bytes of this cluster each holds in the window, and how to divide the window into the fewest
- * queries (plan.ts). With `table: auto` this is also how kubetrail finds where the cluster's audit
- * events are: every table that has rows in the window is read (landing drops the events that two
- * tables share, e.g. kube-audit and kube-audit-admin both enabled).
+ * bytes of this cluster each holds in the window (per time bin), and how to divide the window into the
+ * fewest queries (plan.ts). With `table: auto` this is also how kubetrail finds where the cluster's
+ * audit events are: every table that has rows in the window is read (landing drops the events that
+ * two tables share, e.g. kube-audit and kube-audit-admin both enabled).
  */
 import type { LogsTable } from '@azure/monitor-query-logs';
 import { SourceError } from '../../errors.js';
-import { sizeQuery, type AuditTable } from './kql.js';
+import { sizeQuery, type AuditTable, type Axis, type Range, type Slice } from './kql.js';
 import { binSeconds, planChunks, type Chunk, type SizeBin, type Targets } from './plan.js';
 import { MissingTableError, type QueryRunner } from './query-runner.js';
 import { readCursor, streamName, tableWindow, type TableWindow, type WindowSettings } from './window.js';
@@ -23,10 +23,9 @@ export interface TablePlan {
   /** AzureDiagnostics: rows per Category. */
   categories: Record<string, number>;
   chunks: Chunk[];
-  /** The size query's bins (rows and bytes per bin start), for dividing a chunk the service refused. */
+  /** Rows and bytes per time bin, for dividing a chunk the service refused. */
   bins: SizeBin[];
-  binMs: number;
-  /** The size query did not answer; the window is read as one chunk and divided on demand. */
+  /** The size query was refused; the window is read as one chunk and divided on demand. */
   unsized?: string;
 }
 
@@ -52,15 +51,12 @@ export async function sizeTables(runner: QueryRunner, o: SizeOptions): Promise<T
     } catch (err) {
       throw new SourceError(o.cluster, 'aks', `pull_state stream ${stream}: ${(err as Error).message}`);
     }
-    const plan: TablePlan = { table, stream, window, present: true, rows: 0, bytes: 0, categories: {}, chunks: [], bins: [], binMs: 0 };
+    const plan: TablePlan = { table, stream, window, present: true, rows: 0, bytes: 0, categories: {}, chunks: [], bins: [] };
     plans.push(plan);
     if (!window.range || !window.slice) continue;
-    const binS = binSeconds(window.range);
-    plan.binMs = binS * 1000;
-    const query = sizeQuery(table, o.resourceId, window.slice, window.axis, binS);
-    let outcome;
+    let measured: Measured;
     try {
-      outcome = await runner.run(query, window.slice.gen, table);
+      measured = await measure(runner, table, o.resourceId, window.slice, window.axis, window.range);
     } catch (err) {
       if (!(err instanceof MissingTableError)) throw err;
       if (o.explicit) {
@@ -75,24 +71,51 @@ export async function sizeTables(runner: QueryRunner, o: SizeOptions): Promise<T
       plan.present = false;
       continue;
     }
-    if (outcome.kind === 'split') {
-      plan.unsized = outcome.reason;
+    if (measured.kind === 'refused') {
+      plan.unsized = measured.reason;
       plan.rows = Number.NaN;
       plan.chunks = [{ range: window.range, rows: Number.NaN, bytes: Number.NaN }];
       continue;
     }
-    const bins = readBins(outcome.table, plan.categories);
-    plan.bins = bins;
-    for (const b of bins) {
+    plan.bins = measured.bins;
+    Object.assign(plan.categories, measured.categories);
+    for (const b of measured.bins) {
       plan.rows += b.rows;
       plan.bytes += b.bytes;
     }
-    plan.chunks = planChunks(window.range, bins, o.targets);
+    plan.chunks = planChunks(window.range, measured.bins, o.targets);
   }
   return plans;
 }
 
-function readBins(t: LogsTable, categories: Record<string, number>): SizeBin[] {
+export type Measured = { kind: 'bins'; bins: SizeBin[]; categories: Record<string, number> } | { kind: 'refused'; reason: string };
+
+/**
+ * Rows and bytes per bin along `axis` over `range` (the part of `slice` to measure). An answer with
+ * too many bins for the service is asked again with fewer, wider ones.
+ */
+export async function measure(
+  runner: QueryRunner,
+  table: AuditTable,
+  resourceId: string,
+  slice: Slice,
+  axis: Axis,
+  range: Range,
+  maxBins = 2000,
+): Promise<Measured> {
+  let binS = binSeconds(range, maxBins);
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await runner.run(sizeQuery(table, resourceId, slice, axis, binS), slice.gen, table);
+    if (outcome.kind === 'rows') {
+      const categories: Record<string, number> = {};
+      return { kind: 'bins', bins: readBins(outcome.table, binS * 1000, categories), categories };
+    }
+    if (!outcome.returned || attempt >= 3) return { kind: 'refused', reason: outcome.reason };
+    binS = Math.max(binS + 1, Math.ceil((range[1] - range[0]) / 1000 / Math.max(1, Math.floor(outcome.returned / 2))));
+  }
+}
+
+function readBins(t: LogsTable, widthMs: number, categories: Record<string, number>): SizeBin[] {
   const names = t.columnDescriptors.map((c) => c.name);
   const [iBin, iRows, iBytes, iCat] = ['Bin', 'Rows', 'Bytes', 'Category'].map((n) => names.indexOf(n)) as [number, number, number, number];
   if (iBin < 0 || iRows < 0) throw new Error(`unexpected size query answer: columns ${names.join(', ')}`);
@@ -103,6 +126,6 @@ function readBins(t: LogsTable, categories: Record<string, number>): SizeBin[] {
       const c = String(r[iCat]);
       categories[c] = (categories[c] ?? 0) + rows;
     }
-    return { start: bin instanceof Date ? bin.getTime() : Date.parse(String(bin)), rows, bytes: iBytes >= 0 ? Number(r[iBytes]) || 0 : 0 };
+    return { start: bin instanceof Date ? bin.getTime() : Date.parse(String(bin)), width: widthMs, rows, bytes: iBytes >= 0 ? Number(r[iBytes]) || 0 : 0 };
   });
 }
