@@ -102,11 +102,11 @@ export class QueryRunner {
           if (/SEM0100|Failed to resolve table(?: or column)? expression named '(AKSAudit|AKSAuditAdmin|AzureDiagnostics)'/i.test(text)) throw new MissingTableError(text);
           throw this.fail(`Log Analytics rejected the query for table ${table} (400: ${text}). Check that the table exists in workspace ${this.o.workspaceId} and that its plan allows this query`, query, false);
         }
-        if (status === 401) throw this.fail(`Log Analytics refused the credentials (401: ${text}). Check KUBETRAIL_AZURE_TOKEN or the workload / managed identity`, query, false);
-        if (status === 403) throw this.fail(`the identity may not query workspace ${this.o.workspaceId} (403: ${text}): grant it Log Analytics Reader on the workspace`, query, false);
-        if (status === 404) throw this.fail(`workspace ${this.o.workspaceId} was not found at ${this.o.endpoint} (404: ${text}): check workspaceId (the workspace's "Workspace ID" GUID) and endpoint`, query, false);
+        if (status === 401) throw this.fail(`Log Analytics refused the credentials (401: ${text}). Check KUBETRAIL_AZURE_TOKEN or the workload / managed identity`, undefined, false);
+        if (status === 403) throw this.fail(`the identity may not query workspace ${this.o.workspaceId} (403: ${text}): grant it Log Analytics Reader on the workspace`, undefined, false);
+        if (status === 404) throw this.fail(`workspace ${this.o.workspaceId} was not found at ${this.o.endpoint} (404: ${text}): check workspaceId (the workspace's "Workspace ID" GUID) and endpoint`, undefined, false);
         const tls = tlsProblem(err);
-        if (tls) throw this.fail(`cannot verify the TLS certificate of ${this.o.endpoint} (${tls}): if a proxy inspects TLS, set caFile to its CA certificate`, query, false);
+        if (tls) throw this.fail(`cannot verify the TLS certificate of ${this.o.endpoint} (${tls}): if a proxy inspects TLS, set caFile to its CA certificate`, undefined, false);
         const transient = status === undefined || status >= 500;
         if (transient && attempt < Math.min(maxAttempts, 5)) {
           this.counters.retried++;
@@ -125,8 +125,9 @@ export class QueryRunner {
     return { kind: 'split', reason, ...(returned ? { returned } : {}) };
   }
 
-  private fail(message: string, query: string, retryable: boolean): SourceError {
-    return new SourceError(this.o.cluster, 'aks', `${message}.\n  query:\n    ${query.replace(/\n/g, '\n    ')}`, retryable);
+  /** A SourceError; the query is shown when it is what went wrong (or may have been). */
+  private fail(message: string, query: string | undefined, retryable: boolean): SourceError {
+    return new SourceError(this.o.cluster, 'aks', query ? `${message}.\n  query:\n    ${query.replace(/\n/g, '\n    ')}` : `${message}.`, retryable);
   }
 
   private async waitForPause(): Promise<void> {
