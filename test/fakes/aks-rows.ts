@@ -27,6 +27,8 @@ export interface StoredRow {
   /** ingestion_time(), µs. */
   ingested: number;
   columns: Record<string, unknown>;
+  /** Column values as the API sends them, computed once (the double's own cache). */
+  wire?: Record<string, unknown>;
 }
 
 /** µs since the epoch from an ISO time with up to 7 fractional digits. */

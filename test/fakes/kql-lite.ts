@@ -255,6 +255,12 @@ export function runQuery(q: ParsedQuery, table: LaTable, rows: readonly StoredRo
   return {
     name: 'PrimaryResult',
     columns: proj.map((p, i) => ({ name: p.name, type: types[i]! })),
-    rows: matched.map((r) => proj.map((p, i) => wire(types[i]!, evaluate(table, r, p.expr)))),
+    rows: matched.map((r) =>
+      proj.map((p, i) => {
+        if (p.expr.kind !== 'col') return wire(types[i]!, evaluate(table, r, p.expr));
+        const cache = (r.wire ??= {});
+        return p.expr.col in cache ? cache[p.expr.col] : (cache[p.expr.col] = wire(types[i]!, evaluate(table, r, p.expr)));
+      }),
+    ),
   };
 }

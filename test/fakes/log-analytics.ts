@@ -191,7 +191,8 @@ export class FakeLogAnalytics {
     if (!ws) throw new Error(`no workspace ${workspaceId}`);
     ws.tables ??= {};
     for (const r of rows) ws.tables[r.table] ??= { plan: 'Analytics', retentionInDays: -1, totalRetentionInDays: -1 };
-    this.rows.get(workspaceId.toLowerCase())!.push(...rows);
+    const stored = this.rows.get(workspaceId.toLowerCase())!;
+    for (const r of rows) stored.push(r);
     return this;
   }
 
@@ -237,7 +238,11 @@ export class FakeLogAnalytics {
   maxInWindow(identity?: string): number {
     let max = 0;
     const byId = new Map<string, number[]>();
-    for (const r of this.queries(identity)) byId.set(r.identity, [...(byId.get(r.identity) ?? []), r.at]);
+    for (const r of this.queries(identity)) {
+      const list = byId.get(r.identity) ?? [];
+      list.push(r.at);
+      byId.set(r.identity, list);
+    }
     for (const times of byId.values()) {
       times.sort((a, b) => a - b);
       let lo = 0;
@@ -358,47 +363,53 @@ export class FakeLogAnalytics {
           throw new KqlError('SEM0100', `'where' operator: Failed to resolve table or column expression named '${q.table}'`);
         }
         const result = runQuery(q, table, (this.rows.get(ws.id.toLowerCase()) ?? []).filter((r) => r.table === table), from, to);
-        const rowBytes = (r: unknown[]): number => Buffer.byteLength(JSON.stringify(r));
-        let bytes = 0;
-        let cut = result.rows.length;
-        for (let i = 0; i < result.rows.length; i++) {
-          bytes += rowBytes(result.rows[i]!);
-          if (i + 1 > this.limits.maxRows || bytes > this.limits.maxBytes) {
-            cut = i;
-            break;
-          }
-        }
         rec.rows = result.rows.length;
-        if (cut < result.rows.length) {
-          rec.partial = !this.limits.truncateSilently;
-          const tables = [{ ...result, rows: result.rows.slice(0, cut) }];
-          finish(
-            200,
-            this.limits.truncateSilently
-              ? { tables }
-              : {
-                  tables,
-                  error: {
-                    code: 'PartialError',
-                    message: 'There were some errors when processing your query.',
-                    details: [
-                      {
-                        code: 'EngineError',
-                        message: 'Something went wrong processing your query on the server.',
-                        innererror: {
-                          code: '-2133196797',
-                          message: `Query result set has exceeded the internal ${cut >= this.limits.maxRows ? `record count limit ${this.limits.maxRows}` : `data size limit ${this.limits.maxBytes}`} (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)`,
-                          severity: 2,
-                          severityName: 'Error',
-                        },
-                      },
-                    ],
-                  },
-                },
-          );
+        const whole = JSON.stringify({ tables: [result] });
+        if (result.rows.length <= this.limits.maxRows && Buffer.byteLength(whole) <= this.limits.maxBytes) {
+          rec.status = 200;
+          rec.done = performance.now();
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(whole)) });
+          res.end(whole);
           return;
         }
-        finish(200, { tables: [result] });
+        // Over a cap: the service answers with the rows that fit and a partial error.
+        let bytes = 0;
+        let cut = 0;
+        while (cut < result.rows.length && cut < this.limits.maxRows) {
+          bytes += Buffer.byteLength(JSON.stringify(result.rows[cut]));
+          if (bytes > this.limits.maxBytes) break;
+          cut++;
+        }
+        if (cut >= result.rows.length) {
+          finish(200, { tables: [result] });
+          return;
+        }
+        rec.partial = !this.limits.truncateSilently;
+        const tables = [{ ...result, rows: result.rows.slice(0, cut) }];
+        finish(
+          200,
+          this.limits.truncateSilently
+            ? { tables }
+            : {
+                tables,
+                error: {
+                  code: 'PartialError',
+                  message: 'There were some errors when processing your query.',
+                  details: [
+                    {
+                      code: 'EngineError',
+                      message: 'Something went wrong processing your query on the server.',
+                      innererror: {
+                        code: '-2133196797',
+                        message: `Query result set has exceeded the internal ${cut >= this.limits.maxRows ? `record count limit ${this.limits.maxRows}` : `data size limit ${this.limits.maxBytes}`} (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)`,
+                        severity: 2,
+                        severityName: 'Error',
+                      },
+                    },
+                  ],
+                },
+              },
+        );
       } catch (err) {
         if (!(err instanceof KqlError)) throw err;
         finish(400, {

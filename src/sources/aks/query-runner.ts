@@ -28,6 +28,8 @@ export class MissingTableError extends Error {
 // Errors that a smaller window avoids: result too large, query too slow.
 const TOO_BIG = /E_QUERY_RESULT_SET_TOO_LARGE|E_RUNAWAY_QUERY|E_LOW_MEMORY_CONDITION|ResponsePayloadTooLarge|ResultSizeLimit|too large|timed? ?out|timeout/i;
 
+const PAUSED = Symbol('paused');
+
 // A 429 pauses every caller of the identity, not just the one that got it: the limit is per identity.
 const pauses = new WeakMap<Quota, { until: number }>();
 
@@ -68,14 +70,21 @@ export class QueryRunner {
     for (let attempt = 1; ; attempt++) {
       await this.waitForPause();
       this.o.signal.throwIfAborted();
-      this.counters.queries++;
       try {
-        const result = await this.o.quota.run(() =>
-          this.o.client.queryWorkspace(this.o.workspaceId, query, timespan, {
+        const result = await this.o.quota.run(async () => {
+          // A 429 that came while this call waited in the quota's queue: send nothing, wait it out and
+          // queue again. (Sleeping here would send a call the rate limiter counted earlier.)
+          if (this.pause.until > Date.now()) return PAUSED;
+          this.counters.queries++;
+          return this.o.client.queryWorkspace(this.o.workspaceId, query, timespan, {
             serverTimeoutInSeconds: 600,
             abortSignal: this.o.signal,
-          }),
-        );
+          });
+        });
+        if (result === PAUSED) {
+          attempt--;
+          continue;
+        }
         if (result.status === LogsQueryResultStatus.PartialFailure) {
           const n = result.partialTables[0]?.rows.length ?? 0;
           return this.split(`partial result (${errorText(result.partialError)}), ${n} rows returned`, n);
