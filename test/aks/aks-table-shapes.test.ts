@@ -54,6 +54,7 @@ interface EventRow {
   envelope: string;
   log_name: string | null;
   source: string | null;
+  envelope_record: string | null;
 }
 
 const SELECT = `SELECT audit_id, stage, level, verb, request_uri, user_name, user_uid, user_groups, user_extra, impersonated_user,
@@ -61,7 +62,7 @@ const SELECT = `SELECT audit_id, stage, level, verb, request_uri, user_name, use
   CAST(epoch_us(request_received_at) AS VARCHAR) AS received_us, CAST(epoch_us(stage_at) AS VARCHAR) AS stage_us,
   CAST(epoch_us(ingested_at) AS VARCHAR) AS ingested_us, CAST(request_object AS VARCHAR) AS request_object,
   CAST(response_object AS VARCHAR) AS response_object, CAST(annotations AS VARCHAR) AS annotations, body_truncated,
-  envelope, log_name, source
+  envelope, log_name, source, CAST(envelope_record AS VARCHAR) AS envelope_record
   FROM audit_events WHERE cluster = $1 ORDER BY audit_id, stage`;
 
 const parse = (s: string | null | undefined): unknown => (s === null || s === undefined ? null : JSON.parse(s));
@@ -103,6 +104,10 @@ function expectEventLanded(row: EventRow, e: AuditEvent, envelope: string, logNa
   expect(row.body_truncated).toBe(false);
   expect(row.envelope).toBe(envelope);
   expect(row.log_name).toBe(logName);
+  // The Log Analytics row's own facts: which resource, which API server pod.
+  const rec = parse(row.envelope_record) as Record<string, string>;
+  expect(rec._ResourceId).toBe(RID.toLowerCase());
+  expect(rec.PodName ?? rec.pod_s).toBe('kube-apiserver-6b8d9c7f5-x2x7q');
   expect(row.source).toMatch(new RegExp(`^loganalytics:${WORKSPACE_ID}/${logName === 'AKSAudit' || logName === 'AKSAuditAdmin' ? logName : 'AzureDiagnostics'}\\?`));
 }
 

@@ -21,7 +21,7 @@ describe('kql', () => {
         'AKSAudit',
         "| where _ResourceId =~ '/subscriptions/s/resourceGroups/r/providers/Microsoft.ContainerService/managedClusters/c'",
         '| where ingestion_time() >= datetime(2026-01-01T00:00:00.000Z) and ingestion_time() < datetime(2026-01-01T01:00:00.000Z)',
-        '| project TimeGenerated = tostring(TimeGenerated), IngestionTime = tostring(ingestion_time()), AuditId, Level, Stage, RequestUri, Verb, User, SourceIps, UserAgent, ObjectRef, ResponseStatus, RequestObject, ResponseObject, Annotations, Type, RequestReceivedTime = tostring(RequestReceivedTime), StageReceivedTime = tostring(StageReceivedTime)',
+        '| project TimeGenerated = tostring(TimeGenerated), IngestionTime = tostring(ingestion_time()), AuditId, Level, Stage, RequestUri, Verb, User, SourceIps, UserAgent, ObjectRef, ResponseStatus, RequestObject, ResponseObject, Annotations, Type, PodName, _ResourceId, RequestReceivedTime = tostring(RequestReceivedTime), StageReceivedTime = tostring(StageReceivedTime)',
       ].join('\n'),
     );
   });
@@ -30,13 +30,13 @@ describe('kql', () => {
     const q = rowsQuery('AzureDiagnostics', '/r', { gen: [0, 1], ingBefore: Date.UTC(2026, 0, 1) });
     expect(q).toContain("| where Category in~ ('kube-audit', 'kube-audit-admin')");
     expect(q).toContain('| where ingestion_time() < datetime(2026-01-01T00:00:00.000Z)');
-    expect(q.endsWith('| project TimeGenerated = tostring(TimeGenerated), IngestionTime = tostring(ingestion_time()), Category, log_s')).toBe(true);
+    expect(q.endsWith('| project TimeGenerated = tostring(TimeGenerated), IngestionTime = tostring(ingestion_time()), Category, log_s, pod_s, _ResourceId')).toBe(true);
   });
 
   it('sizes per bin of the axis being divided', () => {
     expect(sizeQuery('AKSAuditAdmin', '/r', { gen: [0, 1], ingBefore: 5 }, 'generated', 30)).toMatch(/by Bin = bin\(TimeGenerated, 30s\)$/);
     expect(sizeQuery('AzureDiagnostics', '/r', { gen: [0, 1], ing: [0, 1] }, 'ingestion', 1)).toMatch(
-      /\| summarize Rows = count\(\), Bytes = sum\(estimate_data_size\(Category, log_s\)\) by Bin = bin\(ingestion_time\(\), 1s\), Category$/,
+      /\| summarize Rows = count\(\), Bytes = sum\(estimate_data_size\(Category, log_s, pod_s, _ResourceId\)\) by Bin = bin\(ingestion_time\(\), 1s\), Category$/,
     );
   });
 });

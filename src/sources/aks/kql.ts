@@ -13,13 +13,13 @@ export const AUDIT_TABLES: readonly AuditTable[] = ['AKSAudit', 'AKSAuditAdmin',
 export const AUDIT_CATEGORIES = ['kube-audit', 'kube-audit-admin'] as const;
 
 // Columns of AKSAudit / AKSAuditAdmin the aks-table envelope reads (documented schema; there is no
-// ImpersonatedUser column).
+// ImpersonatedUser column). _ResourceId and the API server pod go into envelope_record.
 const TABLE_COLUMNS = [
   'AuditId', 'Level', 'Stage', 'RequestUri', 'Verb', 'User', 'SourceIps', 'UserAgent', 'ObjectRef',
-  'ResponseStatus', 'RequestObject', 'ResponseObject', 'Annotations', 'Type',
+  'ResponseStatus', 'RequestObject', 'ResponseObject', 'Annotations', 'Type', 'PodName', '_ResourceId',
 ];
 const TABLE_TIMES = ['RequestReceivedTime', 'StageReceivedTime'];
-const DIAGNOSTICS_COLUMNS = ['Category', 'log_s'];
+const DIAGNOSTICS_COLUMNS = ['Category', 'log_s', 'pod_s', '_ResourceId'];
 
 export function projection(table: AuditTable): string {
   const common = ['TimeGenerated = tostring(TimeGenerated)', 'IngestionTime = tostring(ingestion_time())'];
