@@ -11,8 +11,6 @@ import type { Source } from './types.js';
 
 export interface SharedResources {
   quotas: QuotaRegistry;
-  /** Resolves a path from the job file (relative to the file's directory), e.g. an AKS caFile. */
-  resolvePath?: (p: string) => string;
 }
 
 type Factory<P extends ClusterConfig['provider']> = (cluster: Extract<ClusterConfig, { provider: P }>, shared: SharedResources) => Source;
@@ -25,7 +23,7 @@ export const SOURCES: { [P in ClusterConfig['provider']]: Factory<P> } = {
   files: (cluster) => filesSource({ paths: cluster.paths, mode: 'pull' }),
   eks: notYet('eks'),
   gke: (cluster, shared) => gkeSource(cluster, shared),
-  aks: (cluster, shared) => aksSource(cluster, shared, { resolvePath: shared.resolvePath }),
+  aks: (cluster, shared) => aksSource(cluster, shared),
 };
 
 export function createSource(cluster: ClusterConfig, shared: SharedResources): Source {

@@ -28,8 +28,6 @@ export type AksCluster = Extract<ClusterConfig, { provider: 'aks' }>;
 
 export interface AksSourceOptions {
   env?: NodeJS.ProcessEnv;
-  /** Resolves caFile (relative to the job file). */
-  resolvePath?: (p: string) => string;
   /** Replaces the identity's quota (tests and benchmarks scale the 30 s window down). */
   quotaSpec?: QuotaSpec;
   /** What one query should return at most; defaults sit below the service caps. */
@@ -186,7 +184,7 @@ class AksSource implements Source {
     if (this.clients) return this.clients;
     let ca: string[] | undefined;
     if (this.c.caFile) {
-      const path = this.o.resolvePath ? this.o.resolvePath(this.c.caFile) : this.c.caFile;
+      const path = this.c.caFile; // the pipeline resolves it against the job file's directory
       try {
         ca = trustedCas(path);
       } catch (err) {
