@@ -30,7 +30,7 @@ describe('AKS errors', () => {
     expect(r.error).toContain('prod (aks): workspace');
     expect(r.error).toContain(`has no AKSAuditAdmin table`);
     expect(r.error).toContain("Failed to resolve table or column expression named 'AKSAuditAdmin'");
-    expect(r.error).toContain('kube-audit-admin in resource-specific mode, or use table: auto');
+    expect(r.error).toContain('kube-audit-admin in resource-specific mode, or use table: auto.\n  query:\n    AKSAuditAdmin\n    | where _ResourceId =~');
     expect(await h.rows(`SELECT count(*)::INTEGER AS n FROM audit_events`)).toEqual([{ n: 0 }]);
   });
 

@@ -4,7 +4,7 @@
  * Each case checks that every row lands exactly once and that nothing from a refused answer is kept.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { micros, syntheticEvents, tableRow } from '../fakes/aks-rows.js';
+import { diagnosticsRow, micros, syntheticEvents, tableRow } from '../fakes/aks-rows.js';
 import { clusterId, harness, WORKSPACE_ID, type Harness } from './harness.js';
 
 let h: Harness | undefined;
@@ -124,5 +124,32 @@ describe('AKS windows over the service caps', () => {
       .filter((x): x is string => !!x)
       .map(Date.parse);
     expect(Math.min(...rerunFrom)).toBe(cursor - 2 * 60e3);
+  });
+
+  it('a failure in the second table keeps the first table\'s cursor at its end, committed with the later batches', async () => {
+    h = await harness();
+    const evs = syntheticEvents('two-tables', 1000, T0 * 1000, 2 * 3600e6);
+    h.fake.addRows(WORKSPACE_ID, [
+      ...evs.slice(0, 500).map((e) => tableRow(e, 'AKSAudit', { resourceId: RID })),
+      ...evs.slice(500).map((e) => diagnosticsRow(e, 'kube-audit', { resourceId: RID })),
+    ]);
+    h.fake.failNext({ match: /^AzureDiagnostics\n[\s\S]*\| project/, skip: 3, status: 403, body: { error: { code: 'Forbidden', message: 'no' } } });
+    const small = { source: { targets: { rows: 100 } }, checkpointBytes: 32 * 1024 };
+    const first = await h.pull(cluster, { now: NOW, ...small });
+    expect(first.status).toBe('failed');
+    const state = await h.rows<{ stream: string; state: string }>(`SELECT stream, CAST(state AS VARCHAR) AS state FROM pull_state WHERE cluster = 'prod' ORDER BY stream`);
+    const at = (table: string): number | undefined => {
+      const row = state.find((r) => r.stream.endsWith(`:${table}`));
+      return row && Date.parse((JSON.parse(row.state) as { ingested_before: string }).ingested_before);
+    };
+    expect(at('AKSAudit')).toBe(NOW.getTime() - 5 * 60e3);
+    expect(at('AzureDiagnostics')).toBeLessThan(NOW.getTime() - 5 * 60e3);
+    const second = await h.pull(cluster, { now: NOW, ...small });
+    expect(second.error).toBeUndefined();
+    expect(await landedIds(h)).toEqual(evs.map((e) => e.auditID).sort());
+    // The rerun did not read AKSAudit's rows again.
+    expect(second.counts.records - second.counts.duplicates).toBe(1000 - first.counts.landed);
+    const failedAt = h.fake.queries().findIndex((q) => q.status === 403);
+    expect(h.fake.queries().slice(failedAt + 1).filter((q) => q.query?.startsWith('AKSAudit\n') && q.query.includes('| project'))).toEqual([]);
   });
 });

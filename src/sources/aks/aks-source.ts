@@ -12,14 +12,14 @@ import { SourceError, describe } from '../../errors.js';
 import type { ClusterConfig } from '../../config/job-file.js';
 import type { QuotaSpec } from '../quota.js';
 import type { SharedResources } from '../registry.js';
-import type { Checkpoint, PostureFact, RecordSink, Source, SourceContext, SourceStats } from '../types.js';
+import type { Checkpoint, PostureFact, RecordSink, Source, SourceContext, SourceStats, StateUpdate } from '../types.js';
 import { ArmReader } from './arm.js';
 import { armClient, armEndpoint, azureIdentity, logsQueryClient, queryEndpoint, trustedCas, type AzureIdentity } from './clients.js';
 import { readTable } from './fetch-window.js';
 import { AUDIT_TABLES, type AuditTable } from './kql.js';
 import { minimumQueries, type Targets } from './plan.js';
 import { readArmPosture } from './posture.js';
-import { BYTE_CAP, QueryRunner, ROW_CAP } from './query-runner.js';
+import { BYTE_CAP, MissingTableError, QueryRunner, ROW_CAP, withQuery } from './query-runner.js';
 import { emptyRowCounts } from './rows.js';
 import { sizeTables, type TablePlan } from './size-tables.js';
 import { CURSOR_FORMAT, cursorState, DEFAULT_LATENESS_MS } from './window.js';
@@ -103,23 +103,32 @@ class AksSource implements Source {
 
     const targets = { ...DEFAULT_TARGETS, ...this.o.targets };
     const caps = { rows: this.o.caps?.rows ?? ROW_CAP, bytes: this.o.caps?.bytes ?? BYTE_CAP };
+    const finished: StateUpdate[] = [];
     for (const plan of plans) {
       if (!plan.present || !plan.window.range) continue;
       const w = plan.window;
       const before = runner.counters.queries;
       const rowsBefore = counts.rows;
-      await readTable({
-        runner,
-        target: { cluster: this.c.name, workspaceId: this.c.workspaceId, table: plan.table, resourceId: this.c.resourceId, axis: w.axis, latenessMs },
-        plan,
-        targets,
-        sink,
-        counts,
-        checkpoint,
-        checkpointBytes: ctx.checkpointBytes,
-        cursorAt: w.mode === 'incremental' ? (t) => this.cursorUpdate(plan, t) : undefined,
-        signal: ctx.signal,
-      });
+      try {
+        await readTable({
+          runner,
+          target: { cluster: this.c.name, workspaceId: this.c.workspaceId, table: plan.table, resourceId: this.c.resourceId, axis: w.axis, latenessMs },
+          plan,
+          targets,
+          sink,
+          counts,
+          checkpoint,
+          checkpointBytes: ctx.checkpointBytes,
+          // Tables already read commit their final cursor with every later batch.
+          stateAt: (t) => (w.mode === 'incremental' ? [...finished, this.cursorUpdate(plan, t)] : []),
+          signal: ctx.signal,
+        });
+      } catch (err) {
+        // The table went away between sizing and reading it.
+        if (err instanceof MissingTableError) throw new SourceError(this.c.name, 'aks', withQuery(`${plan.table} could not be read: ${err.message}`, err.query));
+        throw err;
+      }
+      if (w.mode === 'incremental' && w.ingestedBefore !== undefined) finished.push(this.cursorUpdate(plan, w.ingestedBefore));
       dataQueries += runner.counters.queries - before;
       minimum += minimumQueries(counts.rows - rowsBefore, Number.isNaN(plan.bytes) ? 0 : plan.bytes, caps);
       ctx.log.info({ table: plan.table, rows: plan.rows, chunks: plan.chunks.length, queries: runner.counters.queries - before, mode: w.mode }, `read ${plan.table}`);

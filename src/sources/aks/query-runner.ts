@@ -23,6 +23,12 @@ export type QueryOutcome = { kind: 'rows'; table: LogsTable } | { kind: 'split';
 /** The query names a table the workspace does not have (400, SEM0100). */
 export class MissingTableError extends Error {
   override readonly name = 'MissingTableError';
+  constructor(
+    message: string,
+    readonly query: string,
+  ) {
+    super(message);
+  }
 }
 
 // Errors that a smaller window avoids: result too large, query too slow.
@@ -108,7 +114,7 @@ export class QueryRunner {
           return this.split(`${status ?? 'error'}: ${text}`);
         }
         if (status === 400) {
-          if (/SEM0100|Failed to resolve table(?: or column)? expression named '(AKSAudit|AKSAuditAdmin|AzureDiagnostics)'/i.test(text)) throw new MissingTableError(text);
+          if (/SEM0100|Failed to resolve table(?: or column)? expression named '(AKSAudit|AKSAuditAdmin|AzureDiagnostics)'/i.test(text)) throw new MissingTableError(text, query);
           throw this.fail(`Log Analytics rejected the query for table ${table} (400: ${text}). Check that the table exists in workspace ${this.o.workspaceId} and that its plan allows this query`, query, false);
         }
         if (status === 401) throw this.fail(`Log Analytics refused the credentials (401: ${text}). Check KUBETRAIL_AZURE_TOKEN or the workload / managed identity`, undefined, false);
@@ -136,7 +142,7 @@ export class QueryRunner {
 
   /** A SourceError; the query is shown when it is what went wrong (or may have been). */
   private fail(message: string, query: string | undefined, retryable: boolean): SourceError {
-    return new SourceError(this.o.cluster, 'aks', query ? `${message}.\n  query:\n    ${query.replace(/\n/g, '\n    ')}` : `${message}.`, retryable);
+    return new SourceError(this.o.cluster, 'aks', withQuery(message, query), retryable);
   }
 
   private async waitForPause(): Promise<void> {
@@ -144,6 +150,11 @@ export class QueryRunner {
       await sleep(wait, undefined, { signal: this.o.signal });
     }
   }
+}
+
+/** A message, and the query it is about, indented under it. */
+export function withQuery(message: string, query: string | undefined): string {
+  return query ? `${message}.\n  query:\n    ${query.replace(/\n/g, '\n    ')}` : `${message}.`;
 }
 
 function statusOf(err: unknown): number | undefined {

@@ -9,7 +9,7 @@ import type { LogsTable } from '@azure/monitor-query-logs';
 import { SourceError } from '../../errors.js';
 import { sizeQuery, type AuditTable, type Axis, type Range, type Slice } from './kql.js';
 import { binSeconds, planChunks, type Chunk, type SizeBin, type Targets } from './plan.js';
-import { MissingTableError, type QueryRunner } from './query-runner.js';
+import { MissingTableError, withQuery, type QueryRunner } from './query-runner.js';
 import { readCursor, streamName, tableWindow, type TableWindow, type WindowSettings } from './window.js';
 
 export interface TablePlan {
@@ -63,9 +63,12 @@ export async function sizeTables(runner: QueryRunner, o: SizeOptions): Promise<T
         throw new SourceError(
           o.cluster,
           'aks',
-          `workspace ${o.workspaceId} has no ${table} table (${err.message}). Check the cluster's diagnostic setting: ` +
-            (table === 'AzureDiagnostics' ? 'it must send kube-audit in Azure-diagnostics mode' : `it must send ${table === 'AKSAudit' ? 'kube-audit' : 'kube-audit-admin'} in resource-specific mode`) +
-            ', or use table: auto',
+          withQuery(
+            `workspace ${o.workspaceId} has no ${table} table (${err.message}). Check the cluster's diagnostic setting: ` +
+              (table === 'AzureDiagnostics' ? 'it must send kube-audit in Azure-diagnostics mode' : `it must send ${table === 'AKSAudit' ? 'kube-audit' : 'kube-audit-admin'} in resource-specific mode`) +
+              ', or use table: auto',
+            err.query,
+          ),
         );
       }
       plan.present = false;
