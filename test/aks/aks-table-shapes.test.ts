@@ -5,7 +5,8 @@
  * them are ours, built from the documented schemas (no public sample of such rows exists).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { diagnosticsRow, falcoEvents, micros, syntheticEvents, tableRow, type AuditEvent } from '../fakes/aks-rows.js';
+import { diagnosticsRow, micros, syntheticEvents, tableRow, type AuditEvent } from '../fakes/aks-rows.js';
+import { falcoEvents } from './falco-events.js';
 import { clusterId, fact, harness, WORKSPACE_ID, type Harness } from './harness.js';
 
 let h: Harness | undefined;

@@ -4,8 +4,6 @@
  * (provider-facts.md §3.2): AKSAudit/AKSAuditAdmin split the Event into PascalCase columns;
  * AzureDiagnostics keeps it as JSON text in log_s with the category in Category.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 
 export type AuditEvent = Record<string, unknown> & {
@@ -106,29 +104,6 @@ export function diagnosticsRow(e: AuditEvent, category: 'kube-audit' | 'kube-aud
       Type: 'AzureDiagnostics',
     },
   };
-}
-
-/** The falco sample events (real captures, /work/shared/data/falco): one unique (auditID, stage) each. */
-export function falcoEvents(dir = '/work/shared/data/falco'): AuditEvent[] {
-  const seen = new Set<string>();
-  const out: AuditEvent[] = [];
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
-    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      let e: AuditEvent;
-      try {
-        e = JSON.parse(line) as AuditEvent;
-      } catch {
-        continue;
-      }
-      if (typeof e.auditID !== 'string' || typeof e.stageTimestamp !== 'string' || typeof e.stage !== 'string') continue;
-      const key = `${e.auditID}/${e.stage}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(e);
-    }
-  }
-  return out;
 }
 
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
