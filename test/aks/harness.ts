@@ -72,9 +72,12 @@ export async function harness(limits: Partial<Limits> = {}): Promise<Harness> {
       }
     },
     async close() {
+      // Whatever a test is about, no query may have come without a timespan or broken the limits.
+      const violations = fake.violations();
       await fake.stop();
       db.close();
       rmSync(dir, { recursive: true, force: true });
+      if (violations.length) throw new Error(`the Log Analytics double saw: ${JSON.stringify(violations, null, 1)}`);
     },
   };
 }
