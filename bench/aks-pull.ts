@@ -116,7 +116,9 @@ try {
   const perQuery = (n: number): string => `${n} (${s.size_queries} size + ${Number(n) - Number(s.size_queries)} read)`;
   console.log(`AKS pull, ${rows.toLocaleString()} AKSAudit rows over 6 h, double capped at ${maxRows.toLocaleString()} rows / 100 MB per answer (double start ${started.toFixed(1)} s)`);
   console.log(`  first run : ${first.r.counts.landed.toLocaleString()} rows landed in ${first.seconds.toFixed(2)} s = ${Math.round(first.r.counts.landed / first.seconds).toLocaleString()} rows/s`);
-  console.log(`              queries ${perQuery(Number(s.queries))}; minimum reads for the window ${s.minimum_data_queries}; refused answers ${s.split}; ${first.r.counts.records - first.r.counts.landed} not landed`);
+  // The fewest reads the double's caps allow for what it holds (rows, and its JSON answer size).
+  const fewest = Math.max(Math.ceil(rows / maxRows), Math.ceil(fetchedBytes / (100 * 1024 * 1024)));
+  console.log(`              queries ${perQuery(Number(s.queries))}; fewest reads the caps allow ${fewest} (source's estimate ${s.minimum_data_queries}); refused answers ${s.split}; ${first.r.counts.records - first.r.counts.landed} not landed`);
   console.log(`  fetch only: ${fetched.toLocaleString()} rows (${Math.round(fetchedBytes / 1024 / 1024)} MB as JSON) in ${fetchSeconds.toFixed(2)} s = ${Math.round(fetched / fetchSeconds).toLocaleString()} rows/s (double included), peak RSS ${Math.round(fetchRss / 1024 / 1024)} MB`);
   console.log(`  rerun     : ${second.r.counts.landed} new rows, ${second.r.stats.queries} queries (${second.r.stats.data_queries} reads), ${second.seconds.toFixed(2)} s`);
   console.log(`  peak RSS  : ${Math.round(peakRss / 1024 / 1024)} MB while pulling and landing (DuckDB memoryLimit 1GB; the double runs apart)`);
