@@ -110,10 +110,12 @@ describe('AKS incremental pulls', () => {
     expect(r.counts.records).toBe(0);
     expect(r.stats.tables_missing).toBe('AKSAudit,AKSAuditAdmin,AzureDiagnostics');
     expect(await cursor(h)).toEqual([]);
-    const table = await fact(h, 'prod', 'audit_table');
-    expect(table?.status).toBe('known');
-    expect(table?.value).toMatchObject({ table: null, reads_collected: null, missing_tables: ['AKSAudit', 'AKSAuditAdmin', 'AzureDiagnostics'] });
-    expect(table?.reason).toMatch(/no audit rows for this cluster/);
+    // No table and no diagnostic setting: no audit_table fact; the rows-by-table fact says why.
+    expect(await fact(h, 'prod', 'audit_table')).toBeUndefined();
+    expect(await fact(h, 'prod', 'audit_rows_by_table')).toMatchObject({
+      status: 'known',
+      value: { rows_in_window: {}, reads_collected: null, missing_tables: ['AKSAudit', 'AKSAuditAdmin', 'AzureDiagnostics'] },
+    });
   });
 
   it('a table with no rows for this cluster (another cluster\'s only) moves its cursor without reading', async () => {

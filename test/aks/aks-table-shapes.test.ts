@@ -137,9 +137,11 @@ describe('AKS table shapes', () => {
       for (const v of Object.values(body.data)) expect(v).toBe('[redacted by kubetrail]');
     }
 
-    const table = await fact(h, 'prod', 'audit_table');
-    expect(table?.status).toBe('known');
-    expect(table?.value).toMatchObject({ table: 'AKSAudit', reads_collected: true, rows_in_window: { AKSAudit: events.length } });
+    expect(await fact(h, 'prod', 'audit_table')).toMatchObject({ status: 'known', value: 'AKSAudit' });
+    expect(await fact(h, 'prod', 'audit_rows_by_table')).toMatchObject({
+      status: 'known',
+      value: { configured: 'auto', reads_collected: true, rows_in_window: { AKSAudit: events.length }, missing_tables: ['AKSAuditAdmin', 'AzureDiagnostics'] },
+    });
   });
 
   it('AKSAuditAdmin (kube-audit-admin): lands, and the posture says reads are invisible', async () => {
@@ -153,8 +155,9 @@ describe('AKS table shapes', () => {
     const rows = byKey(await h.rows<EventRow>(SELECT, ['prod']));
     for (const e of writes) expectEventLanded(rows.get(`${e.auditID}/${e.stage}`)!, e, 'aks-table', 'AKSAuditAdmin');
     const table = await fact(h, 'prod', 'audit_table');
-    expect(table?.value).toMatchObject({ table: 'AKSAuditAdmin', reads_collected: false });
+    expect(table?.value).toBe('AKSAuditAdmin');
     expect(table?.reason).toMatch(/admin-only.*reads are invisible/);
+    expect(await fact(h, 'prod', 'audit_rows_by_table')).toMatchObject({ value: { reads_collected: false, rows_in_window: { AKSAuditAdmin: writes.length } } });
   });
 
   it('AzureDiagnostics (log_s): kube-audit and kube-audit-admin rows land once, other categories are not read', async () => {
@@ -179,11 +182,9 @@ describe('AKS table shapes', () => {
       const row = landed.get(`${e.auditID}/${e.stage}`)!;
       expectEventLanded(row, e, 'aks-azurediagnostics', row.log_name === 'kube-audit-admin' ? 'kube-audit-admin' : 'kube-audit');
     }
-    const table = await fact(h, 'prod', 'audit_table');
-    expect(table?.value).toMatchObject({
-      table: 'AzureDiagnostics',
-      reads_collected: true,
-      azure_diagnostics_categories: { 'kube-audit': events.length, 'kube-audit-admin': writes.length },
+    expect(await fact(h, 'prod', 'audit_table')).toMatchObject({ status: 'known', value: 'AzureDiagnostics' });
+    expect(await fact(h, 'prod', 'audit_rows_by_table')).toMatchObject({
+      value: { reads_collected: true, azure_diagnostics_categories: { 'kube-audit': events.length, 'kube-audit-admin': writes.length } },
     });
   });
 

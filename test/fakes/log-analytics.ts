@@ -123,6 +123,7 @@ export class FakeLogAnalytics {
   private readonly workspaces = new Map<string, WorkspaceSpec>();
   private readonly rows = new Map<string, StoredRow[]>();
   private readonly settings = new Map<string, DiagnosticSettingSpec[]>();
+  private readonly versions = new Map<string, string>();
   private readonly denied: RegExp[] = [];
   private readonly injected: Injected[] = [];
   private storm = { left: 0, retryAfterS: 1, emptyBody: false };
@@ -198,6 +199,12 @@ export class FakeLogAnalytics {
 
   setDiagnosticSettings(clusterResourceId: string, settings: DiagnosticSettingSpec[]): this {
     this.settings.set(clusterResourceId.toLowerCase(), settings);
+    return this;
+  }
+
+  /** The managed cluster resource itself (GET answers 404 for clusters never given). */
+  setCluster(clusterResourceId: string, kubernetesVersion: string): this {
+    this.versions.set(clusterResourceId.toLowerCase(), kubernetesVersion);
     return this;
   }
 
@@ -477,6 +484,17 @@ export class FakeLogAnalytics {
       });
       return;
     }
+    const version = this.versions.get(lower);
+    if (version && /\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+$/.test(lower)) {
+      this.json(res, 200, {
+        id: path,
+        name: path.split('/').pop(),
+        type: 'Microsoft.ContainerService/ManagedClusters',
+        location: 'westeurope',
+        properties: { provisioningState: 'Succeeded', kubernetesVersion: version, currentKubernetesVersion: version, dnsPrefix: 'x' },
+      });
+      return;
+    }
     const ws = [...this.workspaces.values()].find((w) => lower.startsWith(w.armId.toLowerCase()));
     if (ws && lower === ws.armId.toLowerCase()) {
       this.json(res, 200, {
@@ -593,6 +611,7 @@ async function main(argv: string[]): Promise<void> {
       workspaceId,
       events.map((e) => (table === 'AzureDiagnostics' ? diagnosticsRow(e, 'kube-audit', { resourceId: rid, delayMs }) : tableRow(e, table, { resourceId: rid, delayMs }))),
     );
+    fake.setCluster(rid, '1.30.4');
     fake.setDiagnosticSettings(rid, [
       { name: 'audit-to-la', workspaceArmId: armId, ...(table === 'AzureDiagnostics' ? {} : { destinationType: 'Dedicated' as const }), categories: [table === 'AKSAuditAdmin' ? 'kube-audit-admin' : 'kube-audit'] },
     ]);

@@ -9,16 +9,17 @@
  * Queries share the identity's quota with every cluster pulled with the same identity.
  */
 import { SourceError, describe } from '../../errors.js';
+import type { ContainerServiceClient } from '@azure/arm-containerservice';
 import type { ClusterConfig } from '../../config/job-file.js';
 import type { QuotaSpec } from '../quota.js';
 import type { SharedResources } from '../registry.js';
 import type { Checkpoint, PostureFact, RecordSink, Source, SourceContext, SourceStats, StateUpdate } from '../types.js';
 import { ArmReader } from './arm.js';
-import { armClient, armEndpoint, azureIdentity, logsQueryClient, queryEndpoint, trustedCas, type AzureIdentity } from './clients.js';
+import { armClient, armEndpoint, azureIdentity, containerServiceClient, logsQueryClient, queryEndpoint, trustedCas, type AzureIdentity } from './clients.js';
 import { readTable } from './fetch-window.js';
 import { AUDIT_TABLES, type AuditTable } from './kql.js';
 import { minimumQueries, type Targets } from './plan.js';
-import { readArmPosture } from './posture.js';
+import { readArmPosture, readKubernetesVersion } from './posture.js';
 import { BYTE_CAP, MissingTableError, QueryRunner, ROW_CAP, withQuery } from './query-runner.js';
 import { emptyRowCounts } from './rows.js';
 import { sizeTables, type TablePlan } from './size-tables.js';
@@ -54,6 +55,7 @@ interface Clients {
   identity: AzureIdentity;
   runner: (ctx: SourceContext) => QueryRunner;
   arm: ArmReader;
+  containers: ContainerServiceClient;
 }
 
 class AksSource implements Source {
@@ -69,30 +71,34 @@ class AksSource implements Source {
 
   async posture(ctx: SourceContext): Promise<PostureFact[]> {
     const facts: PostureFact[] = [];
-    let auditTable: AuditTable | undefined;
+    // What the data says: which tables hold this cluster's audit rows in the window being pulled.
+    let seen: ObservedTables | undefined;
+    let queryProblem: string | undefined;
     try {
-      const { plans } = this.size(ctx);
-      const p = await plans;
-      const fact = auditTableFact(this.c.table, p);
-      facts.push(fact);
-      auditTable = (fact.value as { table?: AuditTable } | null)?.table ?? undefined;
+      seen = observeTables(this.c.table, await this.size(ctx).plans);
+      facts.push({ fact: 'audit_rows_by_table', status: 'known', value: seen.detail });
     } catch (err) {
-      facts.push({ fact: 'audit_table', status: 'unknown', reason: `could not query workspace ${this.c.workspaceId}: ${describe(err)}` });
+      queryProblem = `could not query workspace ${this.c.workspaceId}: ${describe(err)}`;
+      facts.push({ fact: 'audit_rows_by_table', status: 'unknown', reason: queryProblem });
     }
+    // What ARM says: diagnostic settings, workspace, table, version.
+    let expected: AuditTable | undefined;
     try {
-      const arm = await readArmPosture(this.setup().arm, {
+      const { arm, containers } = this.setup();
+      const armFacts = await readArmPosture(arm, {
         resourceId: this.c.resourceId,
         workspaceId: this.c.workspaceId,
         workspaceResourceId: this.c.workspaceResourceId,
-        auditTable,
+        auditTable: seen?.table,
         signal: ctx.signal,
       });
-      const at = facts.find((f) => f.fact === 'audit_table');
-      if (at?.status === 'known' && arm.expectedTable) (at.value as Record<string, unknown>).expected_table = arm.expectedTable;
-      facts.push(...arm.facts);
+      expected = armFacts.expectedTable;
+      facts.push(...armFacts.facts, await readKubernetesVersion(containers, this.c.resourceId, ctx.signal));
     } catch (err) {
-      facts.push({ fact: 'diagnostic_settings', status: 'unknown', reason: describe(err) });
+      facts.push({ fact: 'diagnostic_categories', status: 'unknown', reason: describe(err) });
     }
+    const table = auditTableFact(this.c.table, seen, expected, queryProblem);
+    if (table) facts.push(table);
     return facts;
   }
 
@@ -216,6 +222,7 @@ class AksSource implements Source {
     this.clients = {
       identity,
       arm,
+      containers: containerServiceClient(identity, subscription, clientOpts),
       runner: (ctx) =>
         new QueryRunner({
           client: query,
@@ -232,26 +239,57 @@ class AksSource implements Source {
   }
 }
 
-/** Which table holds the cluster's audit events, and whether reads (get/list) are in it. */
-export function auditTableFact(configured: AksCluster['table'], plans: readonly TablePlan[]): PostureFact {
+interface ObservedTables {
+  /** The table read, preferring one with reads (AKSAudit, AzureDiagnostics with kube-audit). */
+  table?: AuditTable;
+  /** Rows in the window per table, whether reads are collected, which tables are missing. */
+  detail: Record<string, unknown>;
+  adminOnly: boolean;
+}
+
+/** Which tables hold the cluster's audit rows in the pulled window, and whether reads (get/list) are among them. */
+export function observeTables(configured: AksCluster['table'], plans: readonly TablePlan[]): ObservedTables {
   const withRows = plans.filter((p) => p.present && (p.rows > 0 || Number.isNaN(p.rows)));
-  const rows = Object.fromEntries(plans.filter((p) => p.present).map((p) => [p.table, Number.isNaN(p.rows) ? null : p.rows]));
   const categories = plans.find((p) => p.table === 'AzureDiagnostics')?.categories ?? {};
-  const full = withRows.some((p) => p.table === 'AKSAudit' || (p.table === 'AzureDiagnostics' && (categories['kube-audit'] ?? 0) > 0));
+  const reads = withRows.some((p) => p.table === 'AKSAudit' || (p.table === 'AzureDiagnostics' && (categories['kube-audit'] ?? 0) > 0));
   const best = withRows.find((p) => READS[p.table]) ?? withRows.find((p) => p.table === 'AzureDiagnostics') ?? withRows[0];
   const missing = plans.filter((p) => !p.present).map((p) => p.table);
-  const value = {
-    table: best?.table ?? null,
-    configured,
-    rows_in_window: rows,
-    azure_diagnostics_categories: Object.keys(categories).length ? categories : undefined,
-    reads_collected: withRows.length ? full : null,
-    missing_tables: missing.length ? missing : undefined,
+  return {
+    table: best?.table,
+    adminOnly: withRows.length > 0 && !reads,
+    detail: {
+      configured,
+      rows_in_window: Object.fromEntries(plans.filter((p) => p.present).map((p) => [p.table, Number.isNaN(p.rows) ? null : p.rows])),
+      ...(Object.keys(categories).length ? { azure_diagnostics_categories: categories } : {}),
+      reads_collected: withRows.length ? reads : null,
+      ...(missing.length ? { missing_tables: missing } : {}),
+    },
   };
-  const reason = !withRows.length
-    ? `no audit rows for this cluster in the pulled window (${plans.map((p) => `${p.table}: ${p.present ? 'empty' : 'no such table'}`).join(', ')})`
-    : full
-      ? undefined
-      : 'admin-only audit logs (kube-audit-admin): get and list requests are not collected, reads are invisible';
-  return { fact: 'audit_table', status: 'known', value, ...(reason ? { reason } : {}) };
+}
+
+/**
+ * `audit_table` (coverage contract): where the cluster's audit rows land. From the data when the window
+ * had rows, else from the diagnostic settings, else the table the job file names; left out when nothing
+ * says (audit logging is off: the diagnostic_categories fact shows it).
+ */
+export function auditTableFact(
+  configured: AksCluster['table'],
+  seen: ObservedTables | undefined,
+  expected: AuditTable | undefined,
+  queryProblem: string | undefined,
+): PostureFact | undefined {
+  if (seen?.table) {
+    return {
+      fact: 'audit_table',
+      status: 'known',
+      value: seen.table,
+      reason: seen.adminOnly
+        ? 'admin-only audit logs (kube-audit-admin): get and list requests are not collected, reads are invisible'
+        : 'the table this cluster\'s audit rows were read from',
+    };
+  }
+  if (expected) return { fact: 'audit_table', status: 'known', value: expected, reason: 'from the diagnostic settings (no audit rows in the pulled window)' };
+  if (configured !== 'auto') return { fact: 'audit_table', status: 'known', value: configured, reason: 'as the job file names it (no audit rows in the pulled window)' };
+  if (queryProblem) return { fact: 'audit_table', status: 'unknown', reason: queryProblem };
+  return undefined;
 }

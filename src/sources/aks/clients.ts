@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { DefaultAzureCredential } from '@azure/identity';
+import { ContainerServiceClient } from '@azure/arm-containerservice';
 import { MonitorClient } from '@azure/arm-monitor';
 import { LogsQueryClient } from '@azure/monitor-query-logs';
 import { errorBodyPolicy } from './query-runner.js';
@@ -125,6 +126,16 @@ export function armClient(identity: AzureIdentity, subscriptionId: string, opts:
     endpoint,
     $host: endpoint,
     credentialScopes: [`${audienceFor(endpoint, ARM_AUDIENCES, DEFAULT_ARM_ENDPOINT)}/.default`],
+    retryOptions: { maxRetries: 2 },
+    ...(opts.ca ? { tlsOptions: { ca: opts.ca } } : {}),
+  });
+}
+
+export function containerServiceClient(identity: AzureIdentity, subscriptionId: string, opts: ClientOptions): ContainerServiceClient {
+  const endpoint = armEndpoint(opts.armEndpoint);
+  return new ContainerServiceClient(identity.arm, subscriptionId, {
+    endpoint,
+    credentials: { scopes: [`${audienceFor(endpoint, ARM_AUDIENCES, DEFAULT_ARM_ENDPOINT)}/.default`] },
     retryOptions: { maxRetries: 2 },
     ...(opts.ca ? { tlsOptions: { ca: opts.ca } } : {}),
   });

@@ -1,10 +1,13 @@
 /**
- * An AKS cluster's audit posture, read from ARM: where its diagnostic settings send the audit
- * categories (kube-audit has reads, kube-audit-admin has no get/list), in which mode (resource-specific
- * tables or AzureDiagnostics), the audit table's plan and retention, and the workspace's defaults.
- * Every fact that cannot be read is `unknown` with the reason, naming the role the identity lacks.
- * The facts and their values are documented in docs/providers/aks.md.
+ * An AKS cluster's audit posture, read from ARM, as the facts the coverage checks read
+ * (src/coverage/facts.ts, docs/posture-facts.md): the categories its diagnostic settings send to Log
+ * Analytics (category groups expanded), the workspace, the audit table's plan and retention, the
+ * workspace's default retention, the Kubernetes version; plus facts of our own that explain them
+ * (`diagnostic_settings`, `audit_destination`, `workspace_daily_cap_gb`). Every fact that cannot be
+ * read is `unknown` with the reason, naming the role the identity lacks.
  */
+import type { ContainerServiceClient } from '@azure/arm-containerservice';
+import { describe } from '../../errors.js';
 import type { PostureFact } from '../types.js';
 import { ArmReader, NEED_CLUSTER_DIAGNOSTICS, NEED_TABLE, NEED_WORKSPACE } from './arm.js';
 import { AUDIT_CATEGORIES, type AuditTable } from './kql.js';
@@ -12,13 +15,21 @@ import { AUDIT_CATEGORIES, type AuditTable } from './kql.js';
 const DIAG_API = '2021-05-01-preview';
 const WORKSPACE_API = '2025-02-01';
 
+/** Category groups of managed clusters, for when the service's own list cannot be read. */
+const GROUPS_FALLBACK: Record<string, string[]> = {
+  audit: ['kube-audit', 'kube-audit-admin', 'guard'],
+  alllogs: [
+    'kube-apiserver', 'kube-audit', 'kube-audit-admin', 'kube-controller-manager', 'kube-scheduler', 'cluster-autoscaler',
+    'cloud-controller-manager', 'guard', 'csi-azuredisk-controller', 'csi-azurefile-controller', 'csi-snapshot-controller',
+  ],
+};
+
 interface DiagnosticSettingResource {
   name?: string;
   properties?: {
     workspaceId?: string | null;
     storageAccountId?: string | null;
     eventHubAuthorizationRuleId?: string | null;
-    marketplacePartnerId?: string | null;
     logAnalyticsDestinationType?: string | null;
     logs?: Array<{ category?: string | null; categoryGroup?: string | null; enabled?: boolean }>;
   };
@@ -51,10 +62,8 @@ export interface SettingSummary {
   mode: 'resource-specific' | 'azure-diagnostics' | null;
   categories: string[];
   category_groups: string[];
-  /** kube-audit / kube-audit-admin enabled, directly or through a group. */
-  audit_categories: string[];
-  /** Groups whose members could not be resolved. */
-  unresolved_groups: string[];
+  /** Every category the setting enables, groups expanded. */
+  expanded_categories: string[];
   storage_account: boolean;
   event_hub: boolean;
 }
@@ -63,7 +72,7 @@ export interface PostureInput {
   resourceId: string;
   workspaceId: string;
   workspaceResourceId?: string;
-  /** The table the pull reads (or would read), for its plan and retention. */
+  /** The table the events were found in (from the data), for its plan and retention. */
   auditTable?: AuditTable;
   signal?: AbortSignal;
 }
@@ -86,34 +95,25 @@ export async function readArmPosture(arm: ArmReader, input: PostureInput): Promi
   let workspaceProblem: string | undefined;
 
   if (!settings.ok) {
-    for (const f of ['diagnostic_settings', 'audit_log_enabled', 'audit_reads_logged', 'audit_destination']) facts.push(unknown(f, settings.reason));
+    for (const f of ['diagnostic_settings', 'diagnostic_categories', 'audit_destination']) facts.push(unknown(f, settings.reason));
   } else {
     const list = settings.body;
-    const auditing = list.filter((s) => s.audit_categories.length > 0);
-    const unresolved = auditing.length === 0 && list.some((s) => s.unresolved_groups.length > 0);
     facts.push(known('diagnostic_settings', list, settings.note));
-    if (unresolved) {
-      const why = `category groups ${[...new Set(list.flatMap((s) => s.unresolved_groups))].join(', ')} are enabled but their categories could not be listed`;
-      facts.push(unknown('audit_log_enabled', why), unknown('audit_reads_logged', why));
-    } else {
-      facts.push(
-        known('audit_log_enabled', auditing.length > 0, auditing.length ? `kube-audit categories enabled by ${auditing.map((s) => s.name).join(', ')}` : 'no diagnostic setting enables kube-audit or kube-audit-admin: the cluster\'s audit events are not kept anywhere'),
-      );
-      const reads = auditing.filter((s) => s.audit_categories.includes('kube-audit'));
-      facts.push(
-        known(
-          'audit_reads_logged',
-          reads.length > 0,
-          reads.length ? `kube-audit enabled by ${reads.map((s) => s.name).join(', ')}` : auditing.length ? 'only kube-audit-admin is enabled: get and list requests (secret reads, enumeration) are not logged' : 'audit logging is off',
-        ),
-      );
-    }
+    const toWorkspace = list.filter((s) => s.workspace_resource_id);
+    facts.push(
+      known(
+        'diagnostic_categories',
+        [...new Set(toWorkspace.flatMap((s) => s.expanded_categories))].sort(),
+        settings.note ?? (toWorkspace.length ? `enabled by ${toWorkspace.map((s) => s.name).join(', ')}` : 'no diagnostic setting sends logs to a Log Analytics workspace'),
+      ),
+    );
 
-    // Which enabled setting sends audit events to the job's workspace (matched by its customer ID).
-    const toWorkspaces = [...new Set(auditing.map((s) => s.workspace_resource_id).filter((w): w is string => !!w))];
+    // The setting that sends audit events to the job's workspace, matched by the workspace's ID.
+    const auditing = toWorkspace.filter((s) => s.expanded_categories.some((c) => (AUDIT_CATEGORIES as readonly string[]).includes(c)));
+    const candidates = [...new Set(auditing.map((s) => s.workspace_resource_id!))];
     let matched: SettingSummary | undefined;
     const seen: string[] = [];
-    for (const wid of toWorkspaces) {
+    for (const wid of candidates) {
       const ws = await arm.get<WorkspaceResource>(wid, WORKSPACE_API, NEED_WORKSPACE, input.signal);
       if (!ws.ok) {
         workspaceProblem = `workspace ${wid}: ${ws.reason}`;
@@ -130,7 +130,7 @@ export async function readArmPosture(arm: ArmReader, input: PostureInput): Promi
     }
     if (matched) {
       expectedTable =
-        matched.mode === 'azure-diagnostics' ? 'AzureDiagnostics' : matched.audit_categories.includes('kube-audit') ? 'AKSAudit' : 'AKSAuditAdmin';
+        matched.mode === 'azure-diagnostics' ? 'AzureDiagnostics' : matched.expanded_categories.includes('kube-audit') ? 'AKSAudit' : 'AKSAuditAdmin';
       facts.push(
         known('audit_destination', {
           setting: matched.name,
@@ -148,8 +148,8 @@ export async function readArmPosture(arm: ArmReader, input: PostureInput): Promi
           'audit_destination',
           null,
           auditing.length === 0
-            ? 'no diagnostic setting sends kube-audit or kube-audit-admin anywhere'
-            : `no diagnostic setting sends audit events to the job's workspace ${input.workspaceId}; they go to ${seen.join(', ') || toWorkspaces.join(', ') || 'storage or Event Hub only'}`,
+            ? 'no diagnostic setting sends kube-audit or kube-audit-admin to a Log Analytics workspace'
+            : `no diagnostic setting sends audit events to the job's workspace ${input.workspaceId}; they go to ${seen.join(', ') || candidates.join(', ')}`,
         ),
       );
     }
@@ -161,9 +161,10 @@ export async function readArmPosture(arm: ArmReader, input: PostureInput): Promi
     if (ws.ok) workspace = ws.body;
     else workspaceProblem = `workspace ${workspaceResourceId}: ${ws.reason}`;
   }
+  if (workspaceResourceId) facts.push(known('workspace_resource_id', workspaceResourceId));
   const noWorkspace =
     workspaceProblem ??
-    'the workspace\'s resource ID is unknown: no readable diagnostic setting sends audit events to it; set workspaceResourceId in the job file';
+    `the resource ID of workspace ${input.workspaceId} is unknown: no readable diagnostic setting sends audit events to it; set workspaceResourceId in the job file`;
   if (workspace) {
     const p = workspace.properties ?? {};
     facts.push(
@@ -173,8 +174,8 @@ export async function readArmPosture(arm: ArmReader, input: PostureInput): Promi
     );
     const cap = p.workspaceCapping?.dailyQuotaGb;
     facts.push(
-      typeof cap === 'number'
-        ? known('workspace_daily_cap_gb', cap < 0 ? null : cap, cap < 0 ? 'no daily cap' : `ingestion stops for the rest of the day after ${cap} GB: audit events past the cap are lost`)
+      typeof cap === 'number' && cap >= 0
+        ? known('workspace_daily_cap_gb', cap, `ingestion stops for the rest of the day after ${cap} GB: audit events past the cap are lost`)
         : known('workspace_daily_cap_gb', null, 'no daily cap'),
     );
   } else {
@@ -182,7 +183,7 @@ export async function readArmPosture(arm: ArmReader, input: PostureInput): Promi
   }
 
   const table = input.auditTable ?? expectedTable;
-  const tableFacts = ['audit_table_plan', 'retention_days', 'total_retention_days'];
+  const tableFacts = ['table_plan', 'table_retention_days', 'table_total_retention_days'];
   if (!table) {
     for (const f of tableFacts) facts.push(unknown(f, 'no table holds this cluster\'s audit events'));
   } else if (!workspaceResourceId) {
@@ -193,30 +194,36 @@ export async function readArmPosture(arm: ArmReader, input: PostureInput): Promi
       for (const f of tableFacts) facts.push(unknown(f, `table ${table}: ${t.reason}`));
     } else {
       const p = t.body.properties ?? {};
-      const wsDays = workspace?.properties?.retentionInDays;
       const where = `table ${table} of ${workspaceResourceId}`;
-      facts.push(p.plan ? known('audit_table_plan', p.plan, where) : unknown('audit_table_plan', `${where} does not report its plan`));
-      const interactive = effective(p.retentionInDays, p.retentionInDaysAsDefault, wsDays);
-      facts.push(
-        interactive === undefined
-          ? unknown('retention_days', `${where} uses the workspace default, which could not be read`)
-          : known('retention_days', interactive, `${where}${interactive === wsDays && (p.retentionInDaysAsDefault || p.retentionInDays === -1) ? ' (workspace default)' : ''}: days the events can be queried`),
-      );
-      const total = effective(p.totalRetentionInDays, p.totalRetentionInDaysAsDefault, interactive);
-      facts.push(
-        total === undefined
-          ? unknown('total_retention_days', `${where} uses the default, which could not be read`)
-          : known('total_retention_days', total, `${where}: days the events are kept, long-term retention included`),
-      );
+      facts.push(p.plan ? known('table_plan', p.plan, where) : unknown('table_plan', `${where} does not report its plan`));
+      // -1 (or *AsDefault) is the workspace default, as the contract allows; the reason says so.
+      const interactive = p.retentionInDaysAsDefault ? -1 : (p.retentionInDays ?? -1);
+      const total = p.totalRetentionInDaysAsDefault ? -1 : (p.totalRetentionInDays ?? -1);
+      facts.push(known('table_retention_days', interactive, `${where}${interactive < 0 ? ': the workspace default' : ''} (days the events can be queried)`));
+      facts.push(known('table_total_retention_days', total, `${where}${total < 0 ? ': same as interactive' : ''} (days kept, long-term retention included)`));
     }
   }
   return { facts, expectedTable };
 }
 
-/** Table retention: -1 (or *AsDefault) means the default it inherits. */
-function effective(days: number | undefined, asDefault: boolean | undefined, inherited: number | undefined): number | undefined {
-  if (typeof days !== 'number' || days < 0) return inherited;
-  return asDefault && inherited !== undefined ? inherited : days;
+/** `kubernetes_version` ("1.30") from the managed cluster resource. */
+export async function readKubernetesVersion(client: ContainerServiceClient, resourceId: string, signal?: AbortSignal): Promise<PostureFact> {
+  // /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>
+  const parts = resourceId.split('/');
+  const rg = parts[4];
+  const name = parts[8];
+  try {
+    const mc = await client.managedClusters.get(rg!, name!, { abortSignal: signal });
+    const v = mc.currentKubernetesVersion ?? mc.kubernetesVersion;
+    const m = v ? /^(\d+\.\d+)/.exec(v) : null;
+    return m ? known('kubernetes_version', m[1], `${resourceId}: ${v}`) : unknown('kubernetes_version', `${resourceId} does not report its Kubernetes version`);
+  } catch (err) {
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status === 403) {
+      return unknown('kubernetes_version', `permission denied (403): the identity needs Microsoft.ContainerService/managedClusters/read, granted by Reader or Monitoring Reader on the cluster`);
+    }
+    return unknown('kubernetes_version', `${resourceId}: ${describe(err)}`);
+  }
 }
 
 async function readSettings(
@@ -248,8 +255,8 @@ async function readSettings(
     }
   } else return { ok: false, reason: `diagnostic settings of ${input.resourceId}: ${res.reason}` };
 
-  // Category groups are resolved with the service's own list of which category is in which group.
-  let groups: Map<string, string[]> | undefined;
+  // Category groups are expanded with the service's own list of which category is in which group.
+  const groups = new Map<string, string[]>();
   if (raw.some((s) => s.properties?.logs?.some((l) => l.enabled && l.categoryGroup))) {
     const cats = await arm.get<{ value?: CategoryResource[] }>(
       `${input.resourceId}/providers/Microsoft.Insights/diagnosticSettingsCategories`,
@@ -258,31 +265,26 @@ async function readSettings(
       input.signal,
     );
     if (cats.ok) {
-      groups = new Map();
       for (const c of cats.body?.value ?? []) {
+        if (c.properties?.categoryType && c.properties.categoryType !== 'Logs') continue;
         for (const g of c.properties?.categoryGroups ?? []) groups.set(g.toLowerCase(), [...(groups.get(g.toLowerCase()) ?? []), c.name ?? '']);
       }
     }
   }
+  const expand = (g: string): string[] => groups.get(g.toLowerCase()) ?? GROUPS_FALLBACK[g.toLowerCase()] ?? [];
 
   const body = raw.map((s): SettingSummary => {
     const p = s.properties ?? {};
     const enabled = (p.logs ?? []).filter((l) => l.enabled);
     const categories = enabled.map((l) => l.category).filter((c): c is string => !!c);
     const categoryGroups = enabled.map((l) => l.categoryGroup).filter((c): c is string => !!c);
-    const viaGroups = categoryGroups.flatMap((g) => groups?.get(g.toLowerCase()) ?? []);
-    const unresolved = categoryGroups.filter((g) => !groups?.has(g.toLowerCase()) && g.toLowerCase() !== 'alllogs');
-    // allLogs is every category by definition, also when the category list cannot be read.
-    const all = categoryGroups.some((g) => g.toLowerCase() === 'alllogs') ? [...AUDIT_CATEGORIES] : [];
-    const audit = AUDIT_CATEGORIES.filter((c) => [...categories, ...viaGroups, ...all].some((x) => x.toLowerCase() === c));
     return {
       name: s.name ?? '',
       workspace_resource_id: p.workspaceId ?? null,
       mode: p.workspaceId ? (p.logAnalyticsDestinationType?.toLowerCase() === 'dedicated' ? 'resource-specific' : 'azure-diagnostics') : null,
       categories,
       category_groups: categoryGroups,
-      audit_categories: audit,
-      unresolved_groups: unresolved,
+      expanded_categories: [...new Set([...categories, ...categoryGroups.flatMap(expand)].map((c) => c.toLowerCase()))].sort(),
       storage_account: !!p.storageAccountId,
       event_hub: !!p.eventHubAuthorizationRuleId,
     };
