@@ -311,12 +311,7 @@ async function insertQuarantine(
     rmSync(path, { force: true });
   }
   // A bad record read again (an overlapping window, a rerun) is in quarantine already: a duplicate, not a second row.
-  await conn.run(
-    `ALTER TABLE kt_quarantine ADD COLUMN dup BOOLEAN;
-     UPDATE kt_quarantine k SET dup = EXISTS (
-       SELECT 1 FROM quarantine x WHERE x.cluster = $cluster AND x.source IS NOT DISTINCT FROM k.source AND x.source_line IS NOT DISTINCT FROM k.l
-         AND x.source_item IS NOT DISTINCT FROM k.i AND x.reason = k.reason AND x.raw IS NOT DISTINCT FROM k.raw)`.split(';')[0]!,
-  );
+  await conn.run(`ALTER TABLE kt_quarantine ADD COLUMN dup BOOLEAN`);
   await conn.run(
     `UPDATE kt_quarantine k SET dup = EXISTS (
        SELECT 1 FROM quarantine x WHERE x.cluster = $cluster AND x.source IS NOT DISTINCT FROM k.source AND x.source_line IS NOT DISTINCT FROM k.l

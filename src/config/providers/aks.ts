@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { clusterBase, incremental } from '../common.js';
 
+/**
+ * An AKS cluster whose audit logs a diagnostic setting sends to a Log Analytics workspace. For AKS,
+ * `lateness` is how long after an event Log Analytics may still ingest it and kubetrail still read it
+ * (incremental pulls follow ingestion time; see docs/providers/aks.md). Default 2h.
+ */
 export const aksCluster = z
   .object({
     ...clusterBase,
@@ -14,6 +19,17 @@ export const aksCluster = z
         'the managed cluster resource ID: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>',
       ),
     table: z.enum(['auto', 'AKSAudit', 'AKSAuditAdmin', 'AzureDiagnostics']).default('auto'),
+    /**
+     * The workspace's ARM resource ID, for the retention and table-plan facts when the cluster's
+     * diagnostic settings cannot be read (they name the workspace otherwise).
+     */
+    workspaceResourceId: z
+      .string()
+      .regex(
+        /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i,
+        'the workspace resource ID: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>',
+      )
+      .optional(),
     /** Log Analytics query endpoint including /v1 (sovereign clouds, proxies, test doubles). */
     endpoint: z.url().optional(),
     armEndpoint: z.url().optional(),
