@@ -34,7 +34,7 @@ export const jobFileSchema = z
         const m = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB)$/i.exec(v)!;
         return Math.round(Number(m[1]) * { KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[m[2]!.toUpperCase() as 'KB' | 'MB' | 'GB']);
       })
-      .default(32 * 1024 * 1024),
+      .default(64 * 1024 * 1024),
     /** Clusters pulled at the same time. */
     concurrency: z.number().int().min(1).max(32).default(4),
     clusters: z.array(clusterSchema).min(1, 'list at least one cluster'),

@@ -2,8 +2,8 @@
  * Normalisation as one set-based SQL statement over a staged file (see store/stage.ts for its lines).
  * read_json parses each record once, straight into the record struct (`r`) or, for Log Analytics rows,
  * the row struct (`a`); the envelope is named; each envelope's expressions (evaluated only for its own
- * rows) read the Event and its facts; the canonical projection types, checks and redacts. The result,
- * kt_rows, says for every record what happens to it:
+ * rows) read the Event and its facts; the canonical projection types, checks and redacts. The result
+ * says for every record what happens to it:
  *   land | skip (a known envelope that is not audit data) | quarantine (with the reason)
  *   | batch (a record holding records) | rekey (a Log Analytics row staged as `r`) | unknown (no known shape)
  * The last three go back to the lander, which reads their text and stages them again (elements of a
@@ -15,7 +15,7 @@ import { LOG_ANALYTICS_ROW_STRUCT, RECORD_STRUCT } from './event-shape.js';
 import { ENVELOPES } from './registry.js';
 
 /** Largest record DuckDB is asked to parse; larger lines are quarantined before staging. */
-export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 export const FATES = ['land', 'skip', 'quarantine', 'batch', 'rekey', 'unknown'] as const;
 export type Fate = (typeof FATES)[number];
@@ -46,7 +46,12 @@ function checkPrepareNames(): void {
 
 let cached: string | undefined;
 
-/** The statement creating kt_rows from staged file $1 for cluster $2 of provider $3. */
+/**
+ * The query normalising staged file $1 for cluster $2 of provider $3: one row per record with `fate`,
+ * `reason` and every audit_events column the normaliser fills. The lander runs it twice: once keeping
+ * only the narrow columns it needs to decide (DuckDB prunes the rest), once streaming the landable rows
+ * straight into audit_events, so that a batch is never held in memory whole.
+ */
 export function normaliseSql(): string {
   if (cached) return cached;
   checkPrepareNames();
@@ -60,7 +65,6 @@ export function normaliseSql(): string {
     from = `layer${i}`;
   }
   cached = `
-CREATE OR REPLACE TEMP TABLE kt_rows AS
 WITH staged AS (
   SELECT q, s, l, i, x, t, r AS u, a
   FROM read_json($1, format = 'newline_delimited', ignore_errors = true,

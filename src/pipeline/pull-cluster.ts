@@ -68,7 +68,7 @@ export async function pullCluster(
       now: opts.now ?? new Date(),
       log,
       signal: opts.signal ?? new AbortController().signal,
-      checkpointBytes: opts.checkpointBytes ?? 32 * 1024 * 1024,
+      checkpointBytes: opts.checkpointBytes ?? 64 * 1024 * 1024,
     };
     if (step === 'pull' && source.posture) {
       result.posture = await source.posture(ctx).catch((err: unknown) => [

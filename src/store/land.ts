@@ -91,9 +91,9 @@ async function auditEventColumns(conn: DuckDBConnection): Promise<string[]> {
 
 // Columns the lander fills itself rather than the normaliser.
 const LANDER_COLUMNS: Record<string, string> = {
-  run_id: '$run_id',
+  run_id: '$5',
   landed_at: 'now()',
-  source: '$sources[s + 1]',
+  source: '$4[s + 1]',
   source_line: 'l',
   source_item: 'i',
 };
@@ -170,7 +170,12 @@ async function landRound(
   round: number,
 ): Promise<StageFile | null> {
   let t = performance.now();
-  await conn.run(normaliseSql(), [stage.path, target.cluster, target.provider]);
+  // The decision columns only: DuckDB prunes the projection of everything else.
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE kt_rows AS
+     SELECT q, l, i, fate, envelope, reason, refused_text, audit_id, stage, event_time FROM (${normaliseSql()})`,
+    [stage.path, target.cluster, target.provider],
+  );
   t = lap(`normalise ${stage.count}`, t);
 
   // Everything that lands in this round: new, or already there (an earlier run, an overlapping
@@ -190,11 +195,12 @@ async function landRound(
       { cluster: target.cluster, lo: String(range[0]), hi: String(range[1]) },
     );
     const select = cols.map((c) => `${LANDER_COLUMNS[c] ?? `b.${c}`} AS ${c}`).join(', ');
+    // The whole rows, streamed from the staged file into the table.
     const inserted = await conn.run(
       `INSERT INTO audit_events BY NAME
-       SELECT ${select} FROM kt_rows b
-       WHERE b.fate = 'land' AND b.q NOT IN (SELECT q FROM kt_dup)`,
-      { run_id: target.runId, sources },
+       SELECT ${select} FROM (${normaliseSql()}) b
+       WHERE b.q IN (SELECT q FROM kt_rows WHERE fate = 'land') AND b.q NOT IN (SELECT q FROM kt_dup)`,
+      [stage.path, target.cluster, target.provider, sources, target.runId],
     );
     counts.landed += inserted.rowsChanged;
     t = lap('dedupe+insert', t);

@@ -45,7 +45,7 @@ export interface ReadOptions {
 export async function readLines(path: string, handler: LineHandler, opts: ReadOptions): Promise<ReadResult> {
   const gz = isGzip(path);
   const startOffset = opts.offset ?? 0;
-  const file = createReadStream(path, { highWaterMark: 4 * 1024 * 1024, start: gz ? 0 : startOffset });
+  const file = createReadStream(path, { highWaterMark: 1024 * 1024, start: gz ? 0 : startOffset });
   const stream = gz ? file.pipe(createGunzip({ chunkSize: 1024 * 1024 })) : file;
   let pos = gz ? 0 : startOffset; // decompressed position of the next byte in `chunk`
   let skip = gz ? startOffset : 0; // gzip cannot seek: decompress and drop
