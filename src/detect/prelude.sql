@@ -2,7 +2,8 @@
 
 -- Principals the platform itself uses: control-plane components, nodes, kube-system controllers and each
 -- cloud's managed identities. Detections about "someone did X" leave these out where the platform does X
--- all day (creating pods in kube-system, reconciling bootstrap roles, rotating webhooks).
+-- all day (creating pods in kube-system, reconciling bootstrap roles, rotating webhooks). This says who; the
+-- scope's is_platform adds where (src/detect/scope.ts): the cluster's own identities only from inside.
 --   generic: system:* that is not a service account, anonymous, or the system:admin certificate people use
 --   EKS:     eks:* (eks:addon-manager, eks:node-manager, eks:certificate-controller, ...)
 --   GKE:     gke-* and system:gke-*, the GKE service agent (service-N@container-engine-robot...) and other
@@ -19,6 +20,14 @@ CREATE OR REPLACE TEMP MACRO kt_is_platform(p_u) AS coalesce(
   OR p_u LIKE 'service-%@gcp-sa-%.iam.gserviceaccount.com'
   OR p_u IN ('aksService', 'masterclient')
   OR starts_with(p_u, 'azure-'), false);
+
+-- Identities the cluster itself issues to what runs inside it: service accounts, nodes and the control-plane
+-- components (system:kube-controller-manager, system:kube-scheduler, ...). They live in the cluster's networks,
+-- so a request of theirs from an internet address is a token or a certificate that left the cluster. The
+-- cloud's managed identities (eks:*, gke-*, Google service agents, aksService, masterclient, azure-*) are not
+-- among them: the provider's control plane reaches the API server from the provider's own public ranges.
+CREATE OR REPLACE TEMP MACRO kt_is_cluster_identity(p_u) AS coalesce(
+  starts_with(p_u, 'system:') AND p_u NOT IN ('system:anonymous', 'system:unauthenticated', 'system:admin'), false);
 
 -- Namespaces the platform runs its own workloads in (Calico's are installed by AKS network policy).
 CREATE OR REPLACE TEMP MACRO kt_is_system_namespace(p_ns) AS coalesce(

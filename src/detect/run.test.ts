@@ -29,15 +29,15 @@ describe('runDetections', () => {
     expect((await w.land('c1', [a, b])).landed).toBe(2);
 
     const s1 = await runDetections(w.db, w.job, opts('d1', { library: lib('pod-exec') }));
-    expect(s1).toMatchObject({ detections: 1, newEvents: 2, newFindings: 2, updatedFindings: 0, bySeverity: { medium: 2 }, errors: [] });
+    expect(s1).toMatchObject({ detections: 1, newEvents: 2, newFindings: 2, updatedFindings: 0, bySeverity: { low: 2 }, errors: [] });
     const first = await w.query<Record<string, unknown>>(`SELECT ${FINDING_COLS} FROM findings ORDER BY summary`);
     expect(first).toMatchObject([
       {
-        detection_id: 'pod-exec', severity: 'medium', cluster: 'c1', event_count: '1', status: 'open',
-        summary: 'alice@example.com exec into default/web-1 (sh)', audit_ids: [a.auditID], principals: ['alice@example.com'],
+        detection_id: 'pod-exec', severity: 'low', cluster: 'c1', event_count: '1', status: 'open',
+        summary: 'alice@example.com exec into default/web-1 (sh), with no session in the 30d before that day', audit_ids: [a.auditID], principals: ['alice@example.com'],
         source_ips: ['10.1.2.3'], first_seen: '2026-03-02 10:00:00.007+00', last_seen: '2026-03-02 10:00:00.007+00', new_in_run: 'd1',
       },
-      { summary: 'bob@example.com exec into default/web-2 (id)', audit_ids: [b.auditID], event_count: '1' },
+      { summary: 'bob@example.com exec into default/web-2 (id), with no session in the 30d before that day', audit_ids: [b.auditID], event_count: '1' },
     ]);
 
     const s2 = await runDetections(w.db, w.job, opts('d2', { library: lib('pod-exec') }));
@@ -147,7 +147,7 @@ describe('runDetections', () => {
     const s = await runDetections(w.db, w.job, opts('d1', { library: lib('pod-exec', 'privileged-container') }));
     expect(s.suppressed).toEqual({ 'pod-exec': 2, 'privileged-container': 1 });
     expect(await w.query(`SELECT detection_id, group_key FROM findings ORDER BY 1, 2`)).toEqual([
-      { detection_id: 'pod-exec', group_key: 'alice@example.com default/b' },
+      { detection_id: 'pod-exec', group_key: 'alice@example.com' },
       { detection_id: 'privileged-container', group_key: 'kube-system/mixed' },
     ]);
   });
@@ -158,7 +158,7 @@ describe('runDetections', () => {
     await runDetections(w.db, w.job, opts('d1', { library: lib('pod-exec') }));
     await w.query(`UPDATE findings SET status = 'resolved'`);
     await w.land('c1', [exec('re-2', '2026-03-02T11:00:00Z', 'alice@example.com')]);
-    const s = await runDetections(w.db, w.job, opts('d2', { library: lib('pod-exec'), failOn: 'medium' }));
+    const s = await runDetections(w.db, w.job, opts('d2', { library: lib('pod-exec'), failOn: 'low' }));
     expect(s).toMatchObject({ newFindings: 1, reopenedFindings: 1, updatedFindings: 0, failing: 1 });
     expect(s.findings).toMatchObject([{ detectionId: 'pod-exec', reopened: true, eventCount: 2 }]);
     expect(await w.query(`SELECT status, reopened_in_run, event_count, new_in_run FROM findings`)).toEqual([
@@ -172,8 +172,8 @@ describe('runDetections', () => {
     const high = await runDetections(w.db, w.job, opts('d1', { library: lib('pod-exec'), failOn: 'high' }));
     expect(high).toMatchObject({ newFindings: 1, failing: 0 });
     await w.land('c1', [exec('fo-2', '2026-03-02T10:00:00Z', 'bob@example.com')]);
-    const medium = await runDetections(w.db, w.job, opts('d2', { library: lib('pod-exec'), failOn: 'medium' }));
-    expect(medium).toMatchObject({ newFindings: 1, failing: 1 });
+    const low = await runDetections(w.db, w.job, opts('d2', { library: lib('pod-exec'), failOn: 'low' }));
+    expect(low).toMatchObject({ newFindings: 1, failing: 1 });
   });
 
   it('reports a failing detection, keeps its watermark, and goes on with the others', async () => {

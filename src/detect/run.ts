@@ -20,8 +20,9 @@ import type { Logger } from '../log.js';
 import { splitSql, type Database } from '../store/database.js';
 import { library, referencedParameters, type LoadedDetection } from './library.js';
 import { AGG_SQL, CHANGES_SQL, DROP_TEMP_SQL, FOUND_SQL, MERGE_SQL, NEW_PAIRS_SQL, RECORD_PAIRS_SQL } from './merge.js';
-import { duckdbValue, type ParameterValue } from './params.js';
-import { NEW_RANGE_SQL, POD_WRITES_SQL, dropSql, eventsViewSql, scopeSql, type ScopeBounds } from './scope.js';
+import { duckdbValue, parseParameterValue, type ParameterValue } from './params.js';
+import { cidrPrefix } from './cidr.js';
+import { NEW_RANGE_SQL, POD_WRITES_SQL, TRUSTED_CIDRS_PARAMETER, dropSql, eventsViewSql, scopeSql, type ScopeBounds } from './scope.js';
 import { atLeast, severityRank, SEVERITIES, type Severity } from './severity.js';
 import { SUPPRESS_TABLE_SQL, activeSuppressionsJson, describeExpired, keptSql, suppressionStates } from './suppressions.js';
 
@@ -144,7 +145,7 @@ export async function runDetections(db: Database, job: LoadedJob, opts: DetectOp
     const bounds: ScopeBounds = { hi, tLo: String(span[0]), tHi: String(span[1]), lookbackMs };
     await timed('scope', async () => {
       await conn.run(dropSql(bounds));
-      for (const stmt of scopeSql(bounds)) await conn.run(stmt);
+      for (const stmt of scopeSql(bounds, trustedPrefixes(cfg))) await conn.run(stmt);
     });
     await timed('pod-writes', () => conn.run(POD_WRITES_SQL));
 
@@ -261,6 +262,19 @@ export function paramValues(d: LoadedDetection, cfg: DetectConfig): Record<strin
     out[p.name] = v === undefined ? p.default : p.type === 'duration' ? durationMs(v) : (v as ParameterValue);
   }
   return out;
+}
+
+/**
+ * The cluster's own address ranges as bit prefixes: TRUSTED_CIDRS_PARAMETER from the job file, else that
+ * parameter's default in the shipped library. Read even when that detection is disabled: the platform
+ * exemption of every other detection uses the same list.
+ */
+export function trustedPrefixes(cfg: DetectConfig): string[] {
+  const { detection, parameter } = TRUSTED_CIDRS_PARAMETER;
+  const raw = cfg.parameters[detection]?.[parameter] ?? library().find((d) => d.id === detection)?.parameters.find((p) => p.name === parameter)?.default ?? [];
+  const v = parseParameterValue('cidrs', raw);
+  if (!v.ok) throw new Error(`detect.parameters.${detection}.${parameter}: ${v.message}`);
+  return (v.value as string[]).map((c) => cidrPrefix(c)!);
 }
 
 // Overrides were checked by the job-file schema; this only converts.

@@ -20,9 +20,15 @@
  * Columns (documented for detection authors in queries/detections/README.md): cluster, provider, audit_id,
  * verb, request_uri, user_name, impersonated_user, impersonated_groups, source_ips, user_agent, api_group,
  * resource, subresource, namespace, name, response_code, decision, event_time, request_object (writes to
- * BODY_RESOURCES only), and new_at, arn, is_anonymous, is_platform, is_control_plane, in_system_namespace,
- * platform_managed, succeeded, denied,
- * public_ips, exec_command, object_name. workload_writes adds pod_spec, containers, images, owner_workload.
+ * BODY_RESOURCES only), and new_at, arn, is_anonymous, platform_identity, is_platform, is_control_plane,
+ * in_system_namespace, platform_managed, succeeded, denied, public_ips, outside_ips, exec_command,
+ * object_name. workload_writes adds pod_spec, containers, bare_pod, images, owner_workload (and its
+ * platform_managed leaves out bare pods).
+ *
+ * The platform exemption (is_platform) is an identity and a place: a platform identity (kt_is_platform)
+ * that the cluster issues (kt_is_cluster_identity: service accounts, nodes, control-plane components) is
+ * only exempt while it calls from a private address or a trusted range (TRUSTED_CIDRS_PARAMETER). A stolen
+ * kube-system token used from the attacker's machine is then judged like anyone else's.
  * Anything else (groups, annotations, response bodies) is in audit_events, joined on (cluster, audit_id).
  */
 
@@ -83,10 +89,30 @@ export const BODY_RESOURCES = [
 ];
 
 /**
+ * Where the cluster's own addresses are declared: the job file's `trusted_cidrs` of this detection (NAT
+ * gateways, egress addresses). It is one list for the whole library: system-identity-from-public-ip reports
+ * the cluster's identities calling from anywhere else, and the scope's `is_platform` stops exempting them
+ * there (see outsideIps).
+ */
+export const TRUSTED_CIDRS_PARAMETER = { detection: 'system-identity-from-public-ip', parameter: 'trusted_cidrs' } as const;
+
+/**
+ * outside_ips: the request's addresses on the internet that are not in the trusted ranges (bit prefixes
+ * from cidrPrefix, inlined: they come from the job file, checked, and are only '4'/'6' and bits). Only rows
+ * with a public address pay for the range test.
+ */
+export function outsideIps(trusted: string[]): string {
+  if (!trusted.length) return 'public_ips';
+  for (const t of trusted) if (!/^[46][01]*$/.test(t)) throw new Error(`not an address prefix: ${JSON.stringify(t)}`);
+  const list = `[${trusted.map((t) => `'${t}'`).join(', ')}]`;
+  return `CASE WHEN len(public_ips) = 0 THEN public_ips ELSE list_filter(public_ips, lambda ip: NOT kt_ip_in(kt_ip_bits(ip), ${list})) END`;
+}
+
+/**
  * Statement 3: kt_scope, one narrow row per request with the shared columns, and the `scope` view over it.
  * Narrow on purpose (no JSON but the bodies detections read): every detection scans it.
  */
-export function scopeSql(b: ScopeBounds): string[] {
+export function scopeSql(b: ScopeBounds, trusted: string[] = []): string[] {
   return [
     `
 CREATE OR REPLACE TEMP TABLE kt_scope AS
@@ -104,13 +130,17 @@ WITH req AS (
     AND a.rowid NOT IN (SELECT rid FROM kt_drop)
 )
 SELECT *,
-  kt_is_platform(user_name) AS is_platform,
+  list_filter(coalesce(source_ips, []), lambda ip: NOT kt_is_private_ip(ip)) AS public_ips,
+  ${outsideIps(trusted)} AS outside_ips,
+  kt_is_platform(user_name) AS platform_identity,
+  -- the platform's exemption holds where the platform acts from: a service account, node or control-plane
+  -- component calling from an outside address is someone holding its token, not the platform
+  platform_identity AND NOT (kt_is_cluster_identity(user_name) AND len(outside_ips) > 0) AS is_platform,
   is_platform AND coalesce(user_name <> 'masterclient', true) AS is_control_plane,
   kt_is_system_namespace(namespace) AS in_system_namespace,
   is_platform AND in_system_namespace AS platform_managed,
   coalesce(decision, '') <> 'forbid' AND coalesce(response_code < 400, true) AS succeeded,
   coalesce(response_code = 401 OR decision = 'forbid' OR (decision IS NULL AND response_code = 403), false) AS denied,
-  list_filter(coalesce(source_ips, []), lambda ip: NOT kt_is_private_ip(ip)) AS public_ips,
   CASE WHEN resource = 'pods' AND subresource IN ('exec', 'attach') THEN nullif(array_to_string(list_transform(
     regexp_extract_all(request_uri, '[?&]command=([^&]*)', 1), lambda c: try(url_decode(replace(c, '+', ' ')))), ' '), '') END AS exec_command,
   coalesce(name, json_extract_string(request_object, '$.metadata.name'), json_extract_string(request_object, '$.metadata.generateName') || '*') AS object_name
@@ -132,9 +162,16 @@ WITH spec AS (
     AND verb IN ('create', 'update', 'patch') AND request_object IS NOT NULL
 ),
 cont AS (
-  SELECT *, kt_containers(pod_spec) AS containers FROM spec WHERE pod_spec IS NOT NULL
+  SELECT *, kt_containers(pod_spec) AS containers,
+    -- created directly (kubectl run, a manifest), not by a controller: controllers set an owner on their pods
+    resource = 'pods' AND verb = 'create' AND coalesce(json_array_length(json_extract(request_object, '$.metadata.ownerReferences')), 0) = 0 AS bare_pod
+  FROM spec WHERE pod_spec IS NOT NULL
 )
-SELECT *,
+SELECT * REPLACE (
+    -- the cluster's controllers make their pods with an owner, and nodes their mirror pods: a service account
+    -- or component creating a bare pod in a system namespace is someone using its token, not the platform
+    -- (the cloud's own agents manage their add-ons their way and keep the exemption)
+    platform_managed AND NOT (bare_pod AND kt_is_cluster_identity(user_name) AND NOT starts_with(user_name, 'system:node:')) AS platform_managed),
   kt_images(containers) AS images,
   -- the workload a pod belongs to: its owner, with a ReplicaSet's pod-template-hash taken off (the Deployment)
   CASE WHEN resource = 'pods' AND json_extract_string(request_object, '$.metadata.ownerReferences[0].name') IS NOT NULL THEN

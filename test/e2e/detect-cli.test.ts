@@ -64,9 +64,9 @@ describe('kubetrail detect', () => {
     expect(first.err).toMatch(/"level":40,.*"msg":"detect\.suppressions\[0\] \\"old exception\\" expired/);
     expect(first.err).not.toMatch(/"level":(50|60)/);
     expect(first.code).toBe(4);
-    expect(first.out).toMatch(/2 new event\(s\): 2 new finding\(s\) \(1 high, 1 medium\)/);
+    expect(first.out).toMatch(/2 new event\(s\): 2 new finding\(s\) \(1 high, 1 low\)/);
     expect(first.out).toMatch(/high +privileged-container +lab: mallory@example\.com created pods default\/root-shell with privileged container\(s\) sh=alpine/);
-    expect(first.out).toMatch(/medium +pod-exec +lab: alice@example\.com exec into default\/web-1 \(id\)/);
+    expect(first.out).toMatch(/low +pod-exec +lab: alice@example\.com exec into default\/web-1 \(id\), with no session in the 30d before that day/);
     expect(first.out).toMatch(/warning: detect\.suppressions\[0\] "old exception" expired 2020-01-02T00:00:00Z: no longer applied/);
 
     const again = kubetrail('detect', '--config', 'job.yaml', '--fail-on', 'info');
@@ -101,7 +101,7 @@ describe('kubetrail rules', () => {
     const tagged = kubetrail('rules', 'list', '--tag', 'eks', '--format', 'json');
     expect(JSON.parse(tagged.out).map((d: { id: string }) => d.id)).toEqual(['aws-auth-modified']);
     const withJob = kubetrail('rules', 'list', '--config', 'job.yaml', '--tag', 'interactive');
-    expect(withJob.out).toMatch(/pod-exec .* enabled +detect\.suppressions\[0\] \(expired\)/);
+    expect(withJob.out).toMatch(/pod-exec .* enabled +baseline=30d +detect\.suppressions\[0\] \(expired\)/);
   });
 
   it('runs fixtures and passes', () => {

@@ -6,7 +6,7 @@ mitre: [T1613]
 needs: [metadata, read-verbs]
 window: window
 description: >-
-  A service account (outside kube-system) or an anonymous request lists at least `threshold` distinct
+  A service account (kube-system's only from outside the cluster's networks) or an anonymous request lists at least `threshold` distinct
   resource types within `window`: mapping the cluster. Workloads list the few types they work with;
   many types in a few minutes is someone exploring with the workload's token. Lists are reads, which are
   not logged everywhere (AKS kube-audit-admin, GKE without Data Access).

@@ -5,7 +5,7 @@ severity: low
 mitre: [T1078.001, T1528]
 needs: [metadata]
 description: >-
-  A service account (outside kube-system) successfully performs a verb on a resource (plus subresource)
+  A service account (kube-system's only from outside the cluster's networks) successfully performs a verb on a resource (plus subresource)
   that it has not performed in the `baseline` before, in a cluster with at least `learning` of history.
   Workloads are repetitive: a new operation often means its token is being used by someone else. Reads
   count only where they are logged (AKS kube-audit-admin and GKE without Data Access see writes only).

@@ -8,7 +8,8 @@ description: >-
   A service account, a node or an anonymous request creates a SelfSubjectAccessReview or
   SelfSubjectRulesReview (`kubectl auth can-i`, `can-i --list`): asking what it is allowed to do. People
   do this; workloads almost never do, so from a workload identity it is the first thing someone holding
-  its token runs.
+  its token runs. kube-system's service accounts are left out while they call from inside the cluster
+  (some controllers check their rights); from an outside address they are someone holding their token.
 false_positives: >-
   Tools that check their rights at start-up (some operators, dashboards). Suppress their accounts.
 response:
@@ -22,4 +23,4 @@ SELECT cluster, audit_id, event_time,
 FROM events
 WHERE resource IN ('selfsubjectaccessreviews', 'selfsubjectrulesreviews') AND verb = 'create' AND succeeded
   AND (is_anonymous OR starts_with(user_name, 'system:node:')
-       OR (starts_with(user_name, 'system:serviceaccount:') AND NOT starts_with(user_name, 'system:serviceaccount:kube-system:')))
+       OR (starts_with(user_name, 'system:serviceaccount:') AND NOT is_platform))

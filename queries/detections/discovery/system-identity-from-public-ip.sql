@@ -4,16 +4,21 @@ title: System identity used from a public address
 severity: high
 mitre: [T1078.004, T1528]
 needs: [metadata]
+dedup: 7d
 description: >-
-  A service account, a node, or a control-plane or cloud-managed identity (eks:*, aksService,
-  masterclient, gke-*, system:*) made a successful request from an address on the internet that is not in
-  `trusted_cidrs`. These identities live inside the cluster's network; from outside they are a token or
-  certificate that left it. Every address of the request counts (forwarded-for entries included). Set
-  trusted_cidrs to the cluster's egress addresses (NAT gateways), without which nodes reaching a public API
-  endpoint through NAT are reported.
+  A service account, a node, or a control-plane or cloud-managed identity (system:*, eks:*, gke-*, the
+  Google service agents, aksService, azure-*) made a successful request from an address on the internet that
+  is not in `trusted_cidrs`. These identities live inside the cluster's network; from outside they are a
+  token or certificate that left it. Every address of the request counts (forwarded-for entries included).
+  AKS's masterclient is left out: it is the local admin kubeconfig people use from their own addresses (the
+  shared-admin-identity coverage check reports it). One finding per identity and address per week: the
+  first use is the alert, the rest is its evidence. Set trusted_cidrs to the cluster's egress addresses
+  (NAT gateways), without which nodes reaching a public API endpoint through NAT are reported; the same
+  list is where every other detection keeps exempting the platform's identities (outside it, a kube-system
+  service account is judged like anyone else).
 false_positives: >-
-  Nodes and pods reaching a public API endpoint through NAT, CI runners outside the cloud using a service
-  account. Put those addresses in trusted_cidrs.
+  Nodes and pods reaching a public API endpoint through NAT, CI runners or a GitOps controller on another
+  cluster using a service account. Put those addresses in trusted_cidrs.
 response:
   - Which identity from which address (summary); whether the address is yours (cloud provider ranges, your NAT).
   - Everything that identity did from there (`FROM from_address('<ip>')`).
@@ -23,14 +28,15 @@ parameters:
   trusted_cidrs:
     type: cidrs
     default: []
-    description: address ranges the cluster's own identities may come from (NAT gateways, egress IPs)
+    description: address ranges the cluster's own identities may come from (NAT gateways, egress IPs); also where every detection keeps exempting the platform's identities
 references: [Panther Kubernetes.System.Principal.PublicIP and Amazon.EKS.Audit.SystemNamespaceFromPublicIP]
 */
 WITH candidates AS (
   SELECT cluster, audit_id, event_time, user_name, verb, resource, namespace, name, request_uri, public_ips
   FROM events
   WHERE succeeded AND NOT is_anonymous
-    AND (starts_with(user_name, 'system:serviceaccount:') OR starts_with(user_name, 'system:node:') OR is_platform)
+    AND (starts_with(user_name, 'system:serviceaccount:') OR starts_with(user_name, 'system:node:') OR platform_identity)
+    AND user_name <> 'masterclient'
     AND len(public_ips) > 0
 ),
 addresses AS (

@@ -7,7 +7,10 @@ needs: [request-bodies]
 description: >-
   A RoleBinding or ClusterRoleBinding is created or changed so that it grants the cluster-admin
   ClusterRole: full control of the cluster (or, through a RoleBinding, of a namespace). The control plane
-  reconciling its bootstrap bindings is left out; AKS's masterclient (the local admin credential) is not.
+  reconciling its bootstrap bindings (system:apiserver and the other components, the cloud's managed
+  identities, from inside the cluster) is left out; AKS's masterclient (the local admin credential) is not,
+  and neither is any service account: no kube-system controller grants cluster-admin, so one that does is
+  someone using its token.
 false_positives: >-
   Platform teams onboarding an administrator or a cluster-management tool. Suppress by principal with an expiry.
 response:
@@ -25,4 +28,4 @@ FROM events
 WHERE resource IN ('rolebindings', 'clusterrolebindings') AND verb IN ('create', 'update', 'patch') AND succeeded
   AND json_extract_string(request_object, '$.roleRef.name') = 'cluster-admin'
   AND coalesce(json_extract_string(request_object, '$.roleRef.kind'), 'ClusterRole') = 'ClusterRole'
-  AND NOT is_control_plane
+  AND NOT (is_control_plane AND NOT starts_with(user_name, 'system:serviceaccount:'))

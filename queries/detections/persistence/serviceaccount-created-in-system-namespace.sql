@@ -7,7 +7,8 @@ needs: [metadata]
 description: >-
   Someone other than the platform creates a service account in kube-system, kube-public or another system
   namespace. Identities there blend in with the control plane's and are often granted wide rights;
-  attackers create them to persist.
+  attackers create them to persist. A kube-system service account counts as the platform only from inside
+  the cluster's networks (or trusted_cidrs): a stolen one used from outside is reported.
 false_positives: >-
   Installing add-ons into kube-system by hand, Helm or GitOps. Suppress those deployers.
 response:

@@ -5,9 +5,10 @@ severity: medium
 mitre: [T1098.006]
 needs: [metadata]
 description: >-
-  A service account outside kube-system creates, changes or deletes a Role, ClusterRole, RoleBinding or
-  ClusterRoleBinding. Workloads rarely need to; a stolen token with RBAC write rights is how an attacker
-  turns a foothold into cluster admin.
+  A service account creates, changes or deletes a Role, ClusterRole, RoleBinding or ClusterRoleBinding;
+  kube-system's (the controllers') only when they call from outside the cluster's networks. Workloads
+  rarely need to; a stolen token with RBAC write rights is how an attacker turns a foothold into cluster
+  admin.
 false_positives: >-
   GitOps controllers (Argo CD, Flux), operators that create roles for their workloads, Helm run in-cluster.
   Suppress their service accounts.

@@ -8,7 +8,7 @@ description: >-
   A container in a pod or workload template adds a Linux capability that breaks container isolation
   (`securityContext.capabilities.add`): SYS_ADMIN (mount, BPF, namespaces), SYS_PTRACE, SYS_MODULE (kernel
   modules), DAC_READ_SEARCH (open any file by handle), NET_ADMIN, BPF, ... or ALL. Names match with or
-  without the CAP_ prefix, in any case. Platform controllers' pods in system namespaces are left out.
+  without the CAP_ prefix, in any case. Platform controllers' pods in system namespaces are left out (made from inside the cluster and owned by a workload: a bare pod from a kube-system service account, or a pod created from an outside address, is someone using a platform token and is reported).
 false_positives: >-
   Service meshes add NET_ADMIN/NET_RAW to their init container (istio-init), CNI and eBPF agents add
   BPF/SYS_ADMIN. Suppress them by image; narrow `capabilities` if NET_ADMIN is routine for you.

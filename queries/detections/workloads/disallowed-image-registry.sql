@@ -8,7 +8,7 @@ description: >-
   A pod or workload template uses an image that does not start with one of `allowed_registries`. Image
   names are compared with their registry spelled out (`nginx` is `docker.io/library/nginx`), and an entry
   also matches the name as written. Empty by default: set allowed_registries to your registries to turn
-  this on. Platform controllers' pods in system namespaces are left out.
+  this on. Platform controllers' pods in system namespaces are left out (made from inside the cluster and owned by a workload: a bare pod from a kube-system service account, or a pod created from an outside address, is someone using a platform token and is reported).
 false_positives: >-
   New vendors or mirrors not yet in the list. Add the registry, or suppress by image.
 response:

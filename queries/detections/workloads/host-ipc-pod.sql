@@ -6,7 +6,7 @@ mitre: [T1611]
 needs: [request-bodies]
 description: >-
   A pod or workload template sets `spec.hostIPC: true`. The pod shares the node's IPC namespace: the shared memory and semaphores of every process on the node. Platform controllers' pods in
-  system namespaces are left out; a Deployment and its pods group into one finding.
+  system namespaces are left out (made from inside the cluster and owned by a workload: a bare pod from a kube-system service account, or a pod created from an outside address, is someone using a platform token and is reported); a Deployment and its pods group into one finding.
 false_positives: >-
   Rare outside node agents and some databases tuned for shared memory. Suppress by image or namespace.
 response:

@@ -6,7 +6,7 @@ mitre: [T1611, T1610]
 needs: [request-bodies]
 description: >-
   A pod or workload template sets `spec.hostNetwork: true`. The pod shares the node's network namespace: it sees every interface of the node, reaches services bound to the node's localhost (the kubelet, metadata endpoints) and can sniff traffic. Platform controllers' pods in
-  system namespaces are left out; a Deployment and its pods group into one finding.
+  system namespaces are left out (made from inside the cluster and owned by a workload: a bare pod from a kube-system service account, or a pod created from an outside address, is someone using a platform token and is reported); a Deployment and its pods group into one finding.
 false_positives: >-
   CNI plugins, ingress controllers and node exporters use hostNetwork. Suppress them by image or namespace.
 response:

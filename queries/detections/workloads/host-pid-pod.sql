@@ -6,7 +6,7 @@ mitre: [T1611, T1610]
 needs: [request-bodies]
 description: >-
   A pod or workload template sets `spec.hostPID: true`. The pod shares the node's process namespace: it sees every process on the node, can read their environment and, with ptrace, their memory; with a privileged container nsenter gives a root shell on the node. Platform controllers' pods in
-  system namespaces are left out; a Deployment and its pods group into one finding.
+  system namespaces are left out (made from inside the cluster and owned by a workload: a bare pod from a kube-system service account, or a pod created from an outside address, is someone using a platform token and is reported); a Deployment and its pods group into one finding.
 false_positives: >-
   Node agents (security and monitoring) that inspect processes. Suppress them by image or namespace.
 response:

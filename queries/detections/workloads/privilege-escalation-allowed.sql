@@ -9,7 +9,7 @@ description: >-
   `allowPrivilegeEscalation: true`, `runAsUser: 0` (on the container, or on the pod when the container does
   not override it), or `runAsNonRoot: false`. Only explicit settings count; images that run as root by
   default without saying so are not visible in the audit log. Platform controllers' pods in system
-  namespaces are left out; a Deployment and its pods group into one finding.
+  namespaces are left out (made from inside the cluster and owned by a workload: a bare pod from a kube-system service account, or a pod created from an outside address, is someone using a platform token and is reported); a Deployment and its pods group into one finding.
 false_positives: >-
   Legacy images that need root, build tools (kaniko, buildkit), node agents. Suppress by image or namespace.
 response:

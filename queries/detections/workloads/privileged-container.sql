@@ -9,7 +9,7 @@ description: >-
   asks for a privileged container (`securityContext.privileged: true` on a container, init container or
   ephemeral container). A privileged container has every capability and the node's devices; escaping to
   the node is one mount away. Pods that the platform's own controllers create in system namespaces are
-  left out; the workload behind them is caught when someone else creates or changes it. A Deployment and
+  left out (made from inside the cluster and owned by a workload: a bare pod from a kube-system service account, or a pod created from an outside address, is someone using a platform token and is reported); the workload behind them is caught when someone else creates or changes it. A Deployment and
   the pods its ReplicaSet creates group into one finding. The pod spec is only in the request body:
   clusters logging Metadata level for pods cannot see it.
 false_positives: >-

@@ -8,7 +8,7 @@ description: >-
   A pod or workload template mounts a directory or socket of the node that gives it the node: the root
   filesystem, /etc, /proc, /sys, /root, the kubelet's and the container runtime's state and sockets, the
   Kubernetes configuration. A path matches when it is one of `sensitive_paths` or lies under one ("/" only
-  matches itself). Platform controllers' pods in system namespaces are left out; a Deployment and its pods
+  matches itself). Platform controllers' pods in system namespaces are left out (made from inside the cluster and owned by a workload: a bare pod from a kube-system service account, or a pod created from an outside address, is someone using a platform token and is reported); a Deployment and its pods
   group into one finding.
 false_positives: >-
   Node agents (log shippers read /var/log, monitoring reads /proc and /sys, CSI drivers use the kubelet

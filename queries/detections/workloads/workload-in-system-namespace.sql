@@ -9,7 +9,9 @@ description: >-
   creates a pod, Deployment, DaemonSet, StatefulSet, ReplicaSet, Job or CronJob in a system namespace
   (kube-system, kube-public, kube-node-lease, GKE's gke-* system namespaces, Calico's). Attackers hide
   workloads among the platform's own, where they also inherit lax policies. Pods the platform's
-  controllers create there are not counted: the workload behind them is.
+  controllers create there are not counted: the workload behind them is. A kube-system service account,
+  a node or a control-plane component counts as the platform only from inside the cluster's networks (or
+  system-identity-from-public-ip's trusted_cidrs): from anywhere else it is someone holding its token.
 false_positives: >-
   Cluster administrators and GitOps tools installing add-ons into kube-system (metrics-server, autoscaler,
   CSI drivers). Suppress the deploying identity for these namespaces.
