@@ -21,8 +21,7 @@
  * verb, request_uri, user_name, impersonated_user, impersonated_groups, source_ips, user_agent, api_group,
  * resource, subresource, namespace, name, response_code, decision, event_time, request_object (writes to
  * BODY_RESOURCES only), and new_at, arn, is_anonymous, platform_identity, is_platform, is_control_plane,
- * in_system_namespace, platform_managed, succeeded, denied, public_ips, outside_ips, exec_command,
- * object_name. workload_writes adds pod_spec, containers, bare_pod, images, owner_workload (and its
+ * in_system_namespace, platform_managed, succeeded, denied, public_ips, exec_command, object_name. workload_writes adds pod_spec, containers, bare_pod, images, owner_workload (and its
  * platform_managed leaves out bare pods).
  *
  * The platform exemption (is_platform) is an identity and a place: a platform identity (kt_is_platform)
@@ -92,20 +91,31 @@ export const BODY_RESOURCES = [
  * Where the cluster's own addresses are declared: the job file's `trusted_cidrs` of this detection (NAT
  * gateways, egress addresses). It is one list for the whole library: system-identity-from-public-ip reports
  * the cluster's identities calling from anywhere else, and the scope's `is_platform` stops exempting them
- * there (see outsideIps).
+ * there (see outsideSql).
  */
 export const TRUSTED_CIDRS_PARAMETER = { detection: 'system-identity-from-public-ip', parameter: 'trusted_cidrs' } as const;
 
 /**
- * outside_ips: the request's addresses on the internet that are not in the trusted ranges (bit prefixes
- * from cidrPrefix, inlined: they come from the job file, checked, and are only '4'/'6' and bits). Only rows
- * with a public address pay for the range test.
+ * Statement 3a, with trusted ranges only: kt_outside, one row whose `ips` are the public addresses the
+ * cluster's own identities called from that are not in the trusted ranges (bit prefixes from cidrPrefix,
+ * inlined: they come from the job file, checked, and are only '4'/'6' and bits). The range test is costly
+ * and a cluster's identities use few addresses, so it runs once per distinct address, in a statement of
+ * its own (within one query DuckDB pushes the test below the DISTINCT, onto every row).
  */
-export function outsideIps(trusted: string[]): string {
-  if (!trusted.length) return 'public_ips';
+export function outsideSql(b: ScopeBounds, trusted: string[]): string[] {
+  if (!trusted.length) return [];
   for (const t of trusted) if (!/^[46][01]*$/.test(t)) throw new Error(`not an address prefix: ${JSON.stringify(t)}`);
   const list = `[${trusted.map((t) => `'${t}'`).join(', ')}]`;
-  return `CASE WHEN len(public_ips) = 0 THEN public_ips ELSE list_filter(public_ips, lambda ip: NOT kt_ip_in(kt_ip_bits(ip), ${list})) END`;
+  return [
+    `
+CREATE OR REPLACE TEMP TABLE kt_platform_ips AS
+SELECT DISTINCT unnest(a.source_ips) AS ip
+FROM ${candidates(b)} AND kt_is_platform(a.user_name) AND kt_is_cluster_identity(a.user_name)`,
+    `
+CREATE OR REPLACE TEMP TABLE kt_outside AS
+SELECT coalesce(list(ip), []) AS ips FROM kt_platform_ips
+WHERE NOT kt_is_private_ip(ip) AND NOT kt_ip_in(kt_ip_bits(ip), ${list})`,
+  ];
 }
 
 /**
@@ -114,6 +124,7 @@ export function outsideIps(trusted: string[]): string {
  */
 export function scopeSql(b: ScopeBounds, trusted: string[] = []): string[] {
   return [
+    ...outsideSql(b, trusted),
     `
 CREATE OR REPLACE TEMP TABLE kt_scope AS
 WITH req AS (
@@ -128,23 +139,31 @@ WITH req AS (
               THEN a.request_object END AS request_object
   FROM ${candidates(b)}
     AND a.rowid NOT IN (SELECT rid FROM kt_drop)
-)
-SELECT *,
-  list_filter(coalesce(source_ips, []), lambda ip: NOT kt_is_private_ip(ip)) AS public_ips,
-  ${outsideIps(trusted)} AS outside_ips,
-  kt_is_platform(user_name) AS platform_identity,
+),
+-- computed once here: a column alias reused in the same SELECT is its expression again
+who AS (
+  SELECT *,
+    list_filter(coalesce(source_ips, []), lambda ip: NOT kt_is_private_ip(ip)) AS public_ips,
+    kt_is_platform(user_name) AS platform_identity,
+    kt_is_system_namespace(namespace) AS in_system_namespace
+  FROM req
+),
+place AS (
   -- the platform's exemption holds where the platform acts from: a service account, node or control-plane
   -- component calling from an outside address is someone holding its token, not the platform
-  platform_identity AND NOT (kt_is_cluster_identity(user_name) AND len(outside_ips) > 0) AS is_platform,
+  SELECT *, platform_identity AND NOT (kt_is_cluster_identity(user_name) AND ${
+    trusted.length ? 'list_has_any(public_ips, (SELECT ips FROM kt_outside))' : 'len(public_ips) > 0'}) AS is_platform
+  FROM who
+)
+SELECT *,
   is_platform AND coalesce(user_name <> 'masterclient', true) AS is_control_plane,
-  kt_is_system_namespace(namespace) AS in_system_namespace,
   is_platform AND in_system_namespace AS platform_managed,
   coalesce(decision, '') <> 'forbid' AND coalesce(response_code < 400, true) AS succeeded,
   coalesce(response_code = 401 OR decision = 'forbid' OR (decision IS NULL AND response_code = 403), false) AS denied,
   CASE WHEN resource = 'pods' AND subresource IN ('exec', 'attach') THEN nullif(array_to_string(list_transform(
     regexp_extract_all(request_uri, '[?&]command=([^&]*)', 1), lambda c: try(url_decode(replace(c, '+', ' ')))), ' '), '') END AS exec_command,
   coalesce(name, json_extract_string(request_object, '$.metadata.name'), json_extract_string(request_object, '$.metadata.generateName') || '*') AS object_name
-FROM req`,
+FROM place`,
     `CREATE OR REPLACE TEMP VIEW scope AS SELECT * FROM kt_scope`,
   ];
 }
