@@ -88,6 +88,6 @@ VALUES (
   ${cap('a.namespaces', MAX_LIST)}, len(a.ids) > ${MAX_AUDIT_IDS},
   $run_id, $run_id, NULL, now(), now())`;
 
-export const DROP_TEMP_SQL = ['kt_found', 'kt_new_pairs', 'kt_agg', 'kt_kept', 'kt_evidence', 'kt_pod_writes', 'kt_scope', 'kt_drop', 'kt_new_range', 'kt_suppress', 'kt_detections', 'kt_platform_ips', 'kt_outside'].map(
+export const DROP_TEMP_SQL = ['kt_found', 'kt_new_pairs', 'kt_agg', 'kt_kept', 'kt_evidence', 'kt_pod_writes', 'kt_scope', 'kt_drop', 'kt_new_range', 'kt_suppress', 'kt_detections', 'kt_platform_ips', 'kt_outside', 'kt_cluster_ips'].map(
   (t) => `DROP TABLE IF EXISTS ${t}`,
 );

@@ -1,7 +1,8 @@
 /**
  * The platform exemption (scope.ts: is_platform) is an identity and a place: a kube-system service account,
  * a node or a control-plane component is the platform only from a private address or from the job file's
- * trusted_cidrs (system-identity-from-public-ip's parameter, one list for the whole library). Fixtures run
+ * trusted_cidrs (system-identity-from-public-ip's parameter, one list for the whole library), or from an
+ * address two of the cluster's nodes call from (cluster_addresses). Fixtures run
  * every detection with one set of parameters, so the trusted list is tested here, with the real job loader.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -59,6 +60,25 @@ describe('the platform exemption', () => {
     expect(await w.query(`SELECT detection_id, group_key FROM findings ORDER BY 1`)).toEqual([
       { detection_id: 'serviceaccount-created-in-system-namespace', group_key: 'kube-system/cluster-maintenance' },
       { detection_id: 'system-identity-from-public-ip', group_key: 'system:serviceaccount:kube-system:argocd-manager 198.51.100.16' },
+    ]);
+  });
+
+  it('holds from an address two of the cluster\'s nodes call from (its NAT), not from one only one node uses', async () => {
+    w = await world();
+    const node = (seed: string, name: string, ip: string) =>
+      event(seed, '2026-03-02T23:00:00Z', { verb: 'get', user: { username: `system:node:${name}`, groups: ['system:nodes'] }, sourceIPs: [ip], objectRef: { resource: 'nodes', name } });
+    await w.land('c1', [
+      node('pe-n1', 'aks-np-0', '20.61.14.7'),
+      node('pe-n2', 'aks-np-1', '20.61.14.7'),
+      node('pe-n3', 'aks-np-2', '20.61.14.9'),
+      saCreate('pe-nat', '20.61.14.7', 'metrics-server'),
+      saCreate('pe-one', '20.61.14.9', 'cluster-maintenance'),
+    ]);
+    await detect(w);
+    expect(await w.query(`SELECT detection_id, group_key FROM findings ORDER BY 1, 2`)).toEqual([
+      { detection_id: 'serviceaccount-created-in-system-namespace', group_key: 'kube-system/cluster-maintenance' },
+      { detection_id: 'system-identity-from-public-ip', group_key: 'system:node:aks-np-2 20.61.14.9' },
+      { detection_id: 'system-identity-from-public-ip', group_key: 'system:serviceaccount:kube-system:argocd-manager 20.61.14.9' },
     ]);
   });
 

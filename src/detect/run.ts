@@ -233,7 +233,7 @@ export async function runDetections(db: Database, job: LoadedJob, opts: DetectOp
       .slice(0, MAX_LISTED);
     return finish(summary, t0);
   } finally {
-    for (const v of ['events', 'workload_writes', 'scope']) await conn.run(`DROP VIEW IF EXISTS ${v}`).catch(() => undefined);
+    for (const v of ['events', 'workload_writes', 'scope', 'cluster_addresses']) await conn.run(`DROP VIEW IF EXISTS ${v}`).catch(() => undefined);
     for (const stmt of DROP_TEMP_SQL) await conn.run(stmt).catch(() => undefined);
     conn.closeSync();
   }

@@ -26,8 +26,9 @@
  *
  * The platform exemption (is_platform) is an identity and a place: a platform identity (kt_is_platform)
  * that the cluster issues (kt_is_cluster_identity: service accounts, nodes, control-plane components) is
- * only exempt while it calls from a private address or a trusted range (TRUSTED_CIDRS_PARAMETER). A stolen
- * kube-system token used from the attacker's machine is then judged like anyone else's.
+ * only exempt while it calls from a private address, a trusted range (TRUSTED_CIDRS_PARAMETER) or an
+ * address the cluster's nodes call from (cluster_addresses). A stolen kube-system token used from the
+ * attacker's machine is then judged like anyone else's.
  * Anything else (groups, annotations, response bodies) is in audit_events, joined on (cluster, audit_id).
  */
 
@@ -95,26 +96,45 @@ export const BODY_RESOURCES = [
  */
 export const TRUSTED_CIDRS_PARAMETER = { detection: 'system-identity-from-public-ip', parameter: 'trusted_cidrs' } as const;
 
+/** Distinct nodes that must call from one address for it to be the cluster's own (its NAT, its load balancer). */
+export const NODES_PER_CLUSTER_ADDRESS = 2;
+
 /**
- * Statement 3a, with trusted ranges only: kt_outside, one row whose `ips` are the public addresses the
- * cluster's own identities called from that are not in the trusted ranges (bit prefixes from cidrPrefix,
- * inlined: they come from the job file, checked, and are only '4'/'6' and bits). The range test is costly
- * and a cluster's identities use few addresses, so it runs once per distinct address, in a statement of
- * its own (within one query DuckDB pushes the test below the DISTINCT, onto every row).
+ * Statements 3a-3c: the cluster's own addresses, and the outside ones its identities called from.
+ *   kt_cluster_ips  per cluster, the addresses at least NODES_PER_CLUSTER_ADDRESS of its nodes called from:
+ *                   kubelets run on the nodes, so those are where the cluster reaches its API server from
+ *                   (the NAT gateway or outbound load balancer of a public endpoint). One stolen node
+ *                   certificate cannot make an address the cluster's. The view `cluster_addresses` shows them.
+ *   kt_platform_ips the distinct addresses of the cluster's own identities (service accounts, nodes,
+ *                   control-plane components) in this run's range;
+ *   kt_outside      one row: those that are public, not in the trusted ranges and not the cluster's, as
+ *                   'cluster<US>ip' keys (one uncorrelated list: a join here slows the scope statement down
+ *                   several times).
+ * The range test (bit prefixes from cidrPrefix, inlined: they come from the job file, checked, and are only
+ * '4'/'6' and bits) is costly and a cluster's identities use few addresses, so it runs once per distinct
+ * address, in a statement of its own (within one query DuckDB pushes it below the DISTINCT, onto every row).
  */
 export function outsideSql(b: ScopeBounds, trusted: string[]): string[] {
-  if (!trusted.length) return [];
   for (const t of trusted) if (!/^[46][01]*$/.test(t)) throw new Error(`not an address prefix: ${JSON.stringify(t)}`);
   const list = `[${trusted.map((t) => `'${t}'`).join(', ')}]`;
   return [
     `
+CREATE OR REPLACE TEMP TABLE kt_cluster_ips AS
+SELECT cluster, ip FROM (
+  SELECT a.cluster, a.user_name, unnest(a.source_ips) AS ip
+  FROM ${candidates(b)} AND starts_with(a.user_name, 'system:node:')
+)
+GROUP BY cluster, ip HAVING count(DISTINCT user_name) >= ${NODES_PER_CLUSTER_ADDRESS}`,
+    `CREATE OR REPLACE TEMP VIEW cluster_addresses AS SELECT cluster, ip FROM kt_cluster_ips`,
+    `
 CREATE OR REPLACE TEMP TABLE kt_platform_ips AS
-SELECT DISTINCT unnest(a.source_ips) AS ip
+SELECT DISTINCT a.cluster, unnest(a.source_ips) AS ip
 FROM ${candidates(b)} AND kt_is_platform(a.user_name) AND kt_is_cluster_identity(a.user_name)`,
     `
 CREATE OR REPLACE TEMP TABLE kt_outside AS
-SELECT coalesce(list(ip), []) AS ips FROM kt_platform_ips
-WHERE NOT kt_is_private_ip(ip) AND NOT kt_ip_in(kt_ip_bits(ip), ${list})`,
+SELECT coalesce(list(p.cluster || chr(31) || p.ip), []) AS keys FROM kt_platform_ips p
+WHERE NOT kt_is_private_ip(p.ip)${trusted.length ? ` AND NOT kt_ip_in(kt_ip_bits(p.ip), ${list})` : ''}
+  AND NOT EXISTS (SELECT 1 FROM kt_cluster_ips c WHERE c.cluster = p.cluster AND c.ip = p.ip)`,
   ];
 }
 
@@ -151,8 +171,8 @@ who AS (
 place AS (
   -- the platform's exemption holds where the platform acts from: a service account, node or control-plane
   -- component calling from an outside address is someone holding its token, not the platform
-  SELECT *, platform_identity AND NOT (kt_is_cluster_identity(user_name) AND ${
-    trusted.length ? 'list_has_any(public_ips, (SELECT ips FROM kt_outside))' : 'len(public_ips) > 0'}) AS is_platform
+  SELECT *, platform_identity AND NOT coalesce(CASE WHEN len(public_ips) > 0 AND kt_is_cluster_identity(user_name)
+    THEN list_has_any(list_transform(public_ips, lambda ip: cluster || chr(31) || ip), (SELECT keys FROM kt_outside)) END, false) AS is_platform
   FROM who
 )
 SELECT *,
