@@ -12,7 +12,7 @@ false_positives: >-
   Debugging workload identity. Rare.
 response:
   - The command (summary) and who ran it from where (user_name, source_ips, user_agent).
-  - Other sessions into the same pod and by the same principal (pod-exec findings, exec_sessions view).
+  - Other sessions into the same pod and by the same principal (`FROM exec_sessions`; a pod-exec finding if the principal is new to exec).
   - Assume cloud credentials were taken - review the node role's or workload identity's cloud activity (CloudTrail, Cloud Audit Logs, Azure Activity Log); block metadata access from pods (IMDSv2 hop limit, GKE metadata server, network policy).
 tags: [credential-access, cloud]
 parameters:

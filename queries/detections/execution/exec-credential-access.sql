@@ -12,7 +12,7 @@ false_positives: >-
   Debugging authentication problems by printing the token. Rare, and worth asking about.
 response:
   - The command (summary) and who ran it from where (user_name, source_ips, user_agent).
-  - Other sessions into the same pod and by the same principal (pod-exec findings, exec_sessions view).
+  - Other sessions into the same pod and by the same principal (`FROM exec_sessions`; a pod-exec finding if the principal is new to exec).
   - Assume the credential left the pod - rotate it (delete the token's pod or secret, rotate cloud keys) and review what the identity did next.
 tags: [credential-access, execution]
 parameters:

@@ -12,7 +12,7 @@ false_positives: >-
   Almost none; network debugging with nc does not run `-e`.
 response:
   - The command (summary) and who ran it from where (user_name, source_ips, user_agent).
-  - Other sessions into the same pod and by the same principal (pod-exec findings, exec_sessions view).
+  - Other sessions into the same pod and by the same principal (`FROM exec_sessions`; a pod-exec finding if the principal is new to exec).
   - Find the remote address in the command, block it, and treat the pod and its credentials as compromised.
 tags: [execution, command-and-control]
 parameters:

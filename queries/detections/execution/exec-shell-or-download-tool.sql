@@ -12,7 +12,7 @@ false_positives: >-
   Engineers opening a shell to debug. Suppress known operators per namespace.
 response:
   - The command (summary) and who ran it from where (user_name, source_ips, user_agent).
-  - Other sessions into the same pod and by the same principal (pod-exec findings, exec_sessions view).
+  - Other sessions into the same pod and by the same principal (`FROM exec_sessions`; a pod-exec finding if the principal is new to exec).
   - If the shell is not explained, inspect the container's file system for dropped tools.
 tags: [execution, interactive]
 parameters:

@@ -12,7 +12,7 @@ false_positives: >-
   Engineers fetching logs or dumps, or uploading hotfixes. Suppress known operators per namespace.
 response:
   - The command (summary) and who ran it from where (user_name, source_ips, user_agent).
-  - Other sessions into the same pod and by the same principal (pod-exec findings, exec_sessions view).
+  - Other sessions into the same pod and by the same principal (`FROM exec_sessions`; a pod-exec finding if the principal is new to exec).
   - Which paths were copied (the tar arguments in the summary); whether they hold data or credentials.
 tags: [collection, exfiltration, execution]
 references: [Panther Kubernetes.Kubectl.CP.Operation]

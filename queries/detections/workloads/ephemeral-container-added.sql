@@ -12,7 +12,7 @@ false_positives: >-
   Engineers debugging with `kubectl debug`. Suppress known operators, per namespace.
 response:
   - Who added it (user_name), to which pod, and which image (request_object when bodies are logged).
-  - What it did next, such as exec and attach sessions into the same pod (pod-exec findings, exec_sessions view).
+  - What it did next, such as exec and attach sessions into the same pod (`FROM exec_sessions`).
   - If unexplained, treat the pod's credentials as exposed.
 tags: [execution, interactive]
 references: [Falco EphemeralContainers Created, Elastic Kubernetes Ephemeral Container Created]
