@@ -1,6 +1,7 @@
 // `kubetrail run`, the scheduled entry point: one cluster failing does not stop the others; the runs row
 // has the counts and errors; the exit code is the documented one.
 import { afterAll, describe, expect, it } from 'vitest';
+import { cpSync, readdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubetrail } from '../helpers/cli.js';
 import { Database } from '../../src/store/database.js';
@@ -9,12 +10,20 @@ import { SHARED_DATA, Workspace } from '../helpers/workspace.js';
 const ws = new Workspace();
 afterAll(() => ws.remove());
 
+// `pull` treats files as live logs: a first line without a newline, written under five minutes ago, waits for
+// the next run. CI lays the samples down just before the tests, so the test reads a copy aged an hour (the
+// samples' own mtimes would make the malformed one-line sample wait or not depending on when CI copied them).
+const falco = join(ws.dir, 'falco');
+cpSync(join(SHARED_DATA, 'falco'), falco, { recursive: true });
+const anHourAgo = new Date(Date.now() - 3_600_000);
+for (const f of readdirSync(falco)) utimesSync(join(falco, f), anHourAgo, anHourAgo);
+
 describe('kubetrail run', () => {
   ws.writeJob(
     [
       `  - name: good`,
       `    provider: files`,
-      `    paths: [${JSON.stringify(join(SHARED_DATA, 'falco', '*.json'))}]`,
+      `    paths: [${JSON.stringify(join(falco, '*.json'))}]`,
       `  - name: broken`,
       `    provider: files`,
       `    paths: [${JSON.stringify(join(ws.dir, 'no-such-dir'))}]`,
@@ -46,7 +55,7 @@ describe('kubetrail run', () => {
   });
 
   it('exits 0 when everything landed, and a second run adds nothing', async () => {
-    ws.writeJob(`  - name: good\n    provider: files\n    paths: [${JSON.stringify(join(SHARED_DATA, 'falco', '*.json'))}]\n`);
+    ws.writeJob(`  - name: good\n    provider: files\n    paths: [${JSON.stringify(join(falco, '*.json'))}]\n`);
     const again = kubetrail(['run', '--config', ws.job, '--no-reports']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/good\s+files\s+ok\s+0\s+0\s+0/);
