@@ -206,7 +206,15 @@ const PANTHER: Mapping[] = [
     },
   },
   { source: 'panther', rule: 'GCP.K8s.Pod.Using.Host.PID.Namespace', ours: ['host-pid-pod'] },
-  { source: 'panther', rule: 'GCP.K8S.Privileged.Pod.Created', ours: ['privileged-container', 'privilege-escalation-allowed'] },
+  {
+    source: 'panther',
+    rule: 'GCP.K8S.Privileged.Pod.Created',
+    ours: ['privileged-container', 'privilege-escalation-allowed'],
+    explained: {
+      'Privileged Pod in System Namespace (Excluded)':
+        'Panther excludes system namespaces wholesale; ours exempts only pods the platform\'s controllers make for a workload. This pod has no ownerReferences (and the deployment-controller makes ReplicaSets, never pods), so it reads as a bare privileged pod created with a controller\'s token, which is what an attacker holding that token would do: reported on purpose',
+    },
+  },
   { source: 'panther', rule: 'GCP.K8S.Service.Type.NodePort.Deployed', ours: ['nodeport-service'] },
 ];
 
