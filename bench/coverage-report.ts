@@ -42,11 +42,15 @@ try {
                  TIMESTAMPTZ '${now.toISOString()}' - to_milliseconds(CAST((i * 7919) % (8 * 86400000) AS BIGINT)) AS ts
           FROM range(${N}) r(i))`);
   console.log(`insert ${N.toLocaleString('en-US')} events: ${((t() - t0) / 1000).toFixed(2)} s`);
-  await conn.run(`CREATE TABLE findings (detection_id VARCHAR, severity VARCHAR, cluster VARCHAR, fingerprint VARCHAR, first_seen TIMESTAMPTZ,
-    last_seen TIMESTAMPTZ, event_count BIGINT, summary VARCHAR, audit_ids VARCHAR[], status VARCHAR)`);
-  await conn.run(`INSERT INTO findings SELECT 'bench/d' || (i % 20), ['low', 'medium', 'high'][1 + i % 3], 'c' || (i % ${CLUSTERS}), 'fp' || i,
-    TIMESTAMPTZ '${now.toISOString()}' - INTERVAL 2 DAY, TIMESTAMPTZ '${now.toISOString()}' - INTERVAL 1 HOUR, 5, 'finding ' || i,
-    list_transform(range(5), lambda k: 'a-' || ((i * 5 + k) * 97 % ${N})), 'open' FROM range(1000) r(i)`);
+  // Into the engine's own findings table (migration 002), with every NOT NULL column filled.
+  await conn.run(`INSERT INTO findings (detection_id, severity, cluster, fingerprint, first_seen, last_seen, event_count, summary, audit_ids,
+      status, title, mitre, group_key, period_start, principals, source_ips, namespaces, new_in_run, updated_in_run, created_at, updated_at)
+    SELECT 'bench/d' || (i % 20), ['low', 'medium', 'high'][1 + i % 3], 'c' || (i % ${CLUSTERS}), 'fp' || i,
+      TIMESTAMPTZ '${now.toISOString()}' - INTERVAL 2 DAY, TIMESTAMPTZ '${now.toISOString()}' - INTERVAL 1 HOUR, 5, 'finding ' || i,
+      list_transform(range(5), lambda k: 'a-' || ((i * 5 + k) * 97 % ${N})), 'open', 'Bench detection ' || (i % 20), ['T1609'],
+      'user' || (i % 200), TIMESTAMPTZ '${now.toISOString()}' - INTERVAL 2 DAY, ['user' || (i % 200)], ['10.0.0.' || (i % 250)], ['ns' || (i % 50)],
+      'bench', 'bench', now(), now()
+    FROM range(1000) r(i)`);
   conn.closeSync();
 
   const job: LoadedJob = {
