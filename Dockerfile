@@ -21,6 +21,8 @@ COPY bin bin
 COPY jobs jobs
 # The database, its staging directory and reports live on the data volume; nothing else is written.
 RUN mkdir -p /data && chown node:node /data
+# `docker run -v kubetrail-data:/data kubetrail demo` puts the demo's data, database and reports here.
+ENV KUBETRAIL_DEMO_DIR=/data/demo
 USER node
 VOLUME ["/data"]
 WORKDIR /data

@@ -4,7 +4,7 @@
  * src/demo/STORY.md) — then run jobs/demo.yaml on it and say where the results are. Each demo starts
  * from scratch: its data and database are replaced, so the week always ends now.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -16,8 +16,12 @@ import { withRun } from '../run-context.js';
 import { formatRunSummary } from '../summary.js';
 import { runOutcome } from './run.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const DEMO_JOB = join(ROOT, 'jobs', 'demo.yaml');
+/** jobs/demo.yaml of the checkout or the installed package (src/cli/commands or dist/src/cli/commands below it). */
+export const DEMO_JOB = ((): string => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [resolve(here, '..', '..', '..'), resolve(here, '..', '..', '..', '..')].map((r) => join(r, 'jobs', 'demo.yaml'));
+  return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
+})();
 
 export function registerDemo(program: Command, set: SetExit): void {
   program
