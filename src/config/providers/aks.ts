@@ -31,8 +31,8 @@ export const aksCluster = z
       )
       .optional(),
     /** Log Analytics query endpoint including /v1 (sovereign clouds, proxies, test doubles). */
-    endpoint: z.url().optional(),
-    armEndpoint: z.url().optional(),
+    endpoint: z.url().refine((u) => u.startsWith('https://'), 'must be an https:// URL (the Azure SDKs send bearer tokens only over TLS; for a test double use caFile)').optional(),
+    armEndpoint: z.url().refine((u) => u.startsWith('https://'), 'must be an https:// URL (the Azure SDKs send bearer tokens only over TLS; for a test double use caFile)').optional(),
     /** Extra CA certificate (PEM) to trust, for TLS-inspecting proxies and test doubles. */
     caFile: z.string().optional(),
     /** Queries per 30 s for this identity (Azure: 200). */

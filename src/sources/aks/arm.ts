@@ -8,6 +8,7 @@
 import { createPipelineRequest } from '@azure/core-rest-pipeline';
 import type { MonitorClient } from '@azure/arm-monitor';
 import { describe } from '../../errors.js';
+import { credentialProblem } from './credential-errors.js';
 
 export type ArmResult<T> = { ok: true; body: T } | { ok: false; status?: number; reason: string };
 
@@ -34,6 +35,8 @@ export class ArmReader {
       status = res.status;
       text = res.bodyAsText ?? '';
     } catch (err) {
+      const noToken = credentialProblem(err);
+      if (noToken) return { ok: false, reason: noToken };
       return { ok: false, reason: `cannot reach ARM at ${this.endpoint}: ${describe(err)}` };
     }
     let body: unknown;

@@ -140,3 +140,4 @@ export function containerServiceClient(identity: AzureIdentity, subscriptionId: 
     ...(opts.ca ? { tlsOptions: { ca: opts.ca } } : {}),
   });
 }
+

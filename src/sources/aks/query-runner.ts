@@ -12,6 +12,7 @@ import { describe, SourceError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Quota } from '../quota.js';
 import type { Range } from './kql.js';
+import { credentialProblem } from './credential-errors.js';
 
 /** Service caps per query (Azure Monitor service limits). */
 export const ROW_CAP = 500_000;
@@ -100,6 +101,8 @@ export class QueryRunner {
         return { kind: 'rows', table: t };
       } catch (err) {
         if (this.o.signal.aborted) throw err;
+        const noToken = credentialProblem(err);
+        if (noToken) throw this.fail(noToken, undefined, false);
         const status = statusOf(err);
         const text = errorText(err);
         if (status === 429) {
@@ -114,7 +117,8 @@ export class QueryRunner {
           return this.split(`${status ?? 'error'}: ${text}`);
         }
         if (status === 400) {
-          if (/SEM0100|Failed to resolve table(?: or column)? expression named '(AKSAudit|AKSAuditAdmin|AzureDiagnostics)'/i.test(text)) throw new MissingTableError(text, query);
+          // Only an unknown table: SEM0100 also means an unknown column, which is a fault, not an absent table.
+          if (/Failed to resolve table(?: or column)? expression named '(AKSAudit|AKSAuditAdmin|AzureDiagnostics)'/i.test(text)) throw new MissingTableError(text, query);
           throw this.fail(`Log Analytics rejected the query for table ${table} (400: ${text}). Check that the table exists in workspace ${this.o.workspaceId} and that its plan allows this query`, query, false);
         }
         if (status === 401) throw this.fail(`Log Analytics refused the credentials (401: ${text}). Check KUBETRAIL_AZURE_TOKEN or the workload / managed identity`, undefined, false);
