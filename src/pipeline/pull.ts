@@ -47,32 +47,44 @@ export async function pullClusters(db: Database, job: LoadedJob, opts: PullOptio
   const stagingDir = prepareStagingDir(db.path, job.job.staging && job.resolvePath(job.job.staging));
   const shared = { quotas: new QuotaRegistry() };
   const limit = pLimit(job.job.concurrency);
-  const results = await Promise.all(
-    clusters.map((cluster) =>
+  const pullOne = async (cluster: ClusterConfig): Promise<ClusterResult> => {
+    opts.progress?.start(cluster.name);
+    let result: ClusterResult;
+    try {
+      const source = await createSource(resolveClusterPaths(cluster, job), shared);
+      // exports of a managed cluster read from files are recorded as that provider's
+      const recordedAs = cluster.provider === 'files' && cluster.origin ? { ...cluster, provider: cluster.origin } : cluster;
+      result = await pullCluster(db, recordedAs, source, {
+        runId: opts.runId,
+        window: opts.window,
+        log: opts.log,
+        signal: opts.signal,
+        stagingDir,
+        checkpointBytes: job.job.batchSize,
+        onProgress: (c) => opts.progress?.update(cluster.name, c),
+      });
+    } catch (err) {
+      result = failed(cluster, err);
+    }
+    opts.progress?.finish(cluster.name, result);
+    return result;
+  };
+  // Clusters that read through one shared query (GKE clusters of a project) take one concurrency slot
+  // together: started apart, a late one would miss the others' query and pay for its own.
+  const groups = new Map<string, ClusterConfig[]>();
+  for (const c of clusters) {
+    const key = c.provider === 'gke' ? `gke:${c.project}` : `cluster:${c.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  const byName = new Map<string, ClusterResult>();
+  await Promise.all(
+    [...groups.values()].map((group) =>
       limit(async () => {
-        opts.progress?.start(cluster.name);
-        let result: ClusterResult;
-        try {
-          const source = await createSource(resolveClusterPaths(cluster, job), shared);
-          // exports of a managed cluster read from files are recorded as that provider's
-          const recordedAs = cluster.provider === 'files' && cluster.origin ? { ...cluster, provider: cluster.origin } : cluster;
-          result = await pullCluster(db, recordedAs, source, {
-            runId: opts.runId,
-            window: opts.window,
-            log: opts.log,
-            signal: opts.signal,
-            stagingDir,
-            checkpointBytes: job.job.batchSize,
-            onProgress: (c) => opts.progress?.update(cluster.name, c),
-          });
-        } catch (err) {
-          result = failed(cluster, err);
-        }
-        opts.progress?.finish(cluster.name, result);
-        return result;
+        for (const r of await Promise.all(group.map(pullOne))) byName.set(r.cluster, r);
       }),
     ),
   );
+  const results = clusters.map((c) => byName.get(c.name)!);
   const totals = results.reduce((t, r) => addCounts(t, r.counts), emptyCounts());
   return { results, totals };
 }
