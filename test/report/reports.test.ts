@@ -7,7 +7,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { marked } from 'marked';
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
@@ -252,6 +252,31 @@ describe('findings report', () => {
     expect(second.totals).toMatchObject({ findings: 2, newFindings: 1 });
     expect(second.detections.map((d) => d.severity)).toEqual(['high', 'medium']);
     expect(readFileSync(join(out, 'findings.md'), 'utf8').match(/\*\*NEW\*\*/g)).toHaveLength(1);
+  });
+
+  it('compares with the previous report of the same directory, not with an ad-hoc report written elsewhere', async () => {
+    const scheduled = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as FindingsReport;
+    const conn = await built.db.connect();
+    await conn.run(
+      `INSERT INTO findings BY NAME SELECT 'workloads/exec-into-pod' AS detection_id, 'medium' AS severity, 'gap' AS cluster, 'fp-3' AS fingerprint,
+         min(event_time) AS first_seen, max(event_time) AS last_seen, count(*) AS event_count, 'exec' AS summary, list(audit_id) AS audit_ids, 'open' AS status, ${ENGINE_COLUMNS}
+       FROM audit_events WHERE cluster = 'gap' AND event_time > now() - INTERVAL 2 HOUR`,
+    );
+    conn.closeSync();
+    // An analyst's ad-hoc report elsewhere lists fp-3 first: a series of its own, so everything is new there.
+    const adhoc = join(dir, 'adhoc');
+    await writeReports(built.db, built.job, { kinds: ['findings'], formats: ['json'], outDir: adhoc, sinceMs: DAY, now: new Date(built.now.getTime() + 2000), log: silentLogger(), detections: DETECTIONS });
+    const a = JSON.parse(readFileSync(join(adhoc, 'findings.json'), 'utf8')) as FindingsReport;
+    expect(a.previousReport).toBeNull();
+    expect(a.detections.flatMap((d) => d.items.filter((i) => i.fingerprint === 'fp-3').map((i) => i.isNew))).toEqual([true]);
+    // The next scheduled report (its directory spelled relative this time, and in other formats) still
+    // compares with the previous scheduled one: fp-3 is new to it.
+    await writeReports(built.db, built.job, { kinds: ['findings'], formats: ['json', 'html'], outDir: relative(process.cwd(), out), now: new Date(built.now.getTime() + 3000), log: silentLogger(), detections: DETECTIONS });
+    const next = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as FindingsReport;
+    expect(next.previousReport?.reportId).toBe(scheduled.reportId);
+    const flags = Object.fromEntries(next.detections.flatMap((d) => d.items.map((i) => [i.fingerprint, i.isNew])));
+    expect(flags).toEqual({ 'fp-1': false, 'fp-2': false, 'fp-3': true });
+    expect(next.totals.newFindings).toBe(1);
   });
 });
 
