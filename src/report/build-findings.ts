@@ -1,7 +1,9 @@
 /**
  * The findings report's model: every finding seen in the period, grouped by detection (most severe
  * first), with who, from where, sample events and the detection's response steps. A finding is new when
- * the previous findings report did not list it (report_findings).
+ * the previous findings report written to the same output directory did not list it (report_findings):
+ * an ad-hoc report written elsewhere (`kubetrail report --out /tmp/x`) does not consume the new marks of
+ * the scheduled series.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Detection } from '../detect/detection.js';
@@ -35,9 +37,16 @@ interface EvidenceRow {
   samples: EvidenceSample[];
 }
 
-export async function buildFindings(conn: DuckDBConnection, opts: { header: ReportHeader; detections: Detection[] }): Promise<FindingsReport> {
+export interface FindingsOptions {
+  header: ReportHeader;
+  detections: Detection[];
+  /** The paths this report is written to: the previous report is the newest one that wrote any of them. */
+  paths: string[];
+}
+
+export async function buildFindings(conn: DuckDBConnection, opts: FindingsOptions): Promise<FindingsReport> {
   await loadMacros(conn);
-  const previous = await previousReport(conn, opts.header.reportId);
+  const previous = await previousReport(conn, opts.header.reportId, opts.paths);
   const base: FindingsReport = {
     ...opts.header,
     kind: 'findings',
@@ -137,11 +146,18 @@ function rank(severity: string): number {
   return i < 0 ? SEVERITY_ORDER.length : i;
 }
 
-async function previousReport(conn: DuckDBConnection, reportId: string): Promise<{ reportId: string; generatedAt: string } | null> {
+/**
+ * The newest findings report, other than this one, that wrote to one of `paths` (the same output
+ * directory: <out>/findings.<format>). Reports written anywhere else are a different series.
+ */
+async function previousReport(conn: DuckDBConnection, reportId: string, paths: string[]): Promise<{ reportId: string; generatedAt: string } | null> {
+  if (!paths.length) return null;
   const rows = await plainRows<{ report_id: string; generated_at: string }>(
     conn,
-    `SELECT report_id, generated_at FROM reports WHERE kind = 'findings' AND report_id <> $id ORDER BY generated_at DESC, report_id DESC LIMIT 1`,
-    { id: reportId },
+    `SELECT report_id, generated_at FROM reports
+     WHERE kind = 'findings' AND report_id <> $id AND list_has_any(paths, CAST(CAST($paths AS JSON) AS VARCHAR[]))
+     ORDER BY generated_at DESC, report_id DESC LIMIT 1`,
+    { id: reportId, paths: JSON.stringify(paths) },
   );
   return rows[0] ? { reportId: rows[0].report_id, generatedAt: rows[0].generated_at } : null;
 }

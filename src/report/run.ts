@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { LoadedJob } from '../config/load.js';
 import { COVERAGE_DEFAULTS } from '../config/sections/coverage.js';
 import { loadChecks, type CoverageCheck } from '../coverage/checks.js';
@@ -47,6 +47,17 @@ export function reportPath(outDir: string, kind: ReportKind, format: ReportForma
   return join(outDir, `${kind}.${format}`);
 }
 
+const FORMATS: ReportFormat[] = ['md', 'html', 'json'];
+
+/**
+ * Every path a report of this kind in this directory may have been recorded under: absolute (how reports
+ * are recorded) and as given (how reports were recorded before), in any format. A previous report in the
+ * same directory is found whichever formats either run wrote.
+ */
+function seriesPaths(outDir: string, kind: ReportKind): string[] {
+  return [...new Set(FORMATS.flatMap((f) => [reportPath(resolve(outDir), kind, f), reportPath(outDir, kind, f)]))];
+}
+
 /** Returns the paths written. */
 export async function writeReports(db: Database, job: LoadedJob, opts: ReportOptions): Promise<string[]> {
   try {
@@ -71,14 +82,17 @@ export async function writeReports(db: Database, job: LoadedJob, opts: ReportOpt
         tool: { name: 'kubetrail', version: VERSION },
         runId: opts.runId ?? null,
       };
-      const model = kind === 'weekly' ? await buildWeekly(conn, job, { header, checks, detections }) : await buildFindings(conn, { header, detections });
+      const model =
+        kind === 'weekly'
+          ? await buildWeekly(conn, job, { header, checks, detections })
+          : await buildFindings(conn, { header, detections, paths: seriesPaths(opts.outDir, kind) });
       const paths: string[] = [];
       for (const format of opts.formats) {
         const path = reportPath(opts.outDir, kind, format);
         writeAtomically(path, RENDER[format](model));
         paths.push(path);
       }
-      await record(conn, model, paths);
+      await record(conn, model, paths.map((p) => resolve(p)));
       written.push(...paths);
       opts.log.debug({ kind, seconds: (performance.now() - t0) / 1000 }, 'report written');
     }
@@ -98,7 +112,7 @@ function writeAtomically(path: string, text: string): void {
   }
 }
 
-/** The reports row, and for a findings report the findings it listed (for "new since" next time). */
+/** The reports row (absolute paths: they tell a series apart), and for a findings report the findings it listed (for "new since" next time). */
 async function record(conn: Awaited<ReturnType<Database['connect']>>, model: ReportModel, paths: string[]): Promise<void> {
   await conn.run('BEGIN TRANSACTION');
   try {

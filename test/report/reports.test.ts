@@ -7,7 +7,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { marked } from 'marked';
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
@@ -28,9 +28,17 @@ import { DAY, HOUR, traffic, writeEvents, type GenEvent } from '../coverage/traf
 // Columns the detection engine fills that the findings report does not read.
 const ENGINE_COLUMNS = `'test' AS title, 'g' AS group_key, min(event_time) AS period_start, 'r0' AS new_in_run, 'r0' AS updated_in_run, now() AS created_at, now() AS updated_at`;
 
-const USER = `<img src=x onerror=alert('user')>`;
-const AGENT = `<script>alert("agent")</script> kubectl`;
-const OBJECT = "</td><script>alert('obj')</script>|`x`[click](javascript:alert(1))";
+// Both markup payloads in each of the user name, the user agent and the object name, and Markdown breakers
+// (a table pipe, a code span's backticks, a line break starting a heading, a javascript: link).
+const SCRIPT = '<script>alert(1)</script>';
+const IMG = '<img src=x onerror=alert(1)>';
+const MD_BREAK = '|`x`\n# pwned [a](javascript:alert(1))';
+const USER = `${IMG}${SCRIPT}u${MD_BREAK}`;
+const AGENT = `${SCRIPT}${IMG}kubectl${MD_BREAK}`;
+const OBJECT = `</td>${SCRIPT}${IMG}${MD_BREAK}`;
+const PAYLOADS = { user: USER, agent: AGENT, object: OBJECT };
+/** How a payload reads on screen: a line break in a log string is shown as a space in HTML and Markdown. */
+const shown = (p: string) => p.replace(/\n/g, ' ');
 const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/report-v1.schema.json', import.meta.url), 'utf8'));
 
 type Node = DefaultTreeAdapterMap['node'];
@@ -122,19 +130,19 @@ describe('escaping', () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<img/i);
     const text = assertInert(html, 'weekly.html');
-    expect(text).toContain(USER); // shared-admin-identity names it
-    expect(text).toContain(`deployments shop/${OBJECT} by ${USER}`); // truncated-events names the object and its author
-    expect(html).toContain('&lt;img src=x onerror=alert(&#39;user&#39;)&gt;');
+    expect(text).toContain(shown(USER)); // shared-admin-identity names it
+    expect(text).toContain(`deployments shop/${shown(OBJECT)} by ${shown(USER)}`); // truncated-events names the object and its author
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(1)&lt;/script&gt;u|&#96;x&#96; # pwned');
   });
 
-  it('shows the payloads as text in the findings HTML, user agent included', () => {
+  it('shows every payload as text in the findings HTML, user agent included', () => {
     const { html } = files('findings');
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<img/i);
     const text = assertInert(html, 'findings.html');
-    for (const p of [USER, AGENT, OBJECT]) expect(text).toContain(p);
+    for (const [field, p] of Object.entries(PAYLOADS)) expect(text, field).toContain(shown(p));
     // attributes too: the payload never closes a quoted attribute
-    expect(html).toContain('&lt;script&gt;alert(&quot;agent&quot;)&lt;/script&gt;');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;kubectl');
   });
 
   it('keeps the Markdown inert under a GFM renderer that passes raw HTML through', () => {
@@ -142,26 +150,45 @@ describe('escaping', () => {
       const { md } = files(kind);
       const rendered = marked.parse(md, { gfm: true, async: false });
       const text = assertInert(rendered, `${kind}.md`);
-      expect(text).toContain(USER);
-      expect(text).toContain(OBJECT);
-      if (kind === 'findings') expect(text).toContain(AGENT);
+      expect(text).toContain(shown(USER));
+      expect(text).toContain(shown(OBJECT));
+      if (kind === 'findings') expect(text).toContain(shown(AGENT));
+      const { els } = walk(parse(rendered));
+      // the line break did not start a heading, and the link syntax made no link (assertInert: no <a href>)
+      expect(els.filter((e) => /^h[1-6]$/.test(e.tagName)).map((e) => walk(e).text).filter((t) => t.includes('pwned'))).toEqual([]);
+      expect(md).not.toMatch(/^# pwned/m);
       // the payload's pipe did not split a table cell: the whole object name is inside one cell
       if (kind === 'weekly') {
-        const cells = walk(parse(rendered)).els.filter((e) => e.tagName === 'td').map((e) => walk(e).text);
-        expect(cells.some((t) => t.includes(`deployments shop/${OBJECT} by ${USER}`))).toBe(true);
+        const cells = els.filter((e) => e.tagName === 'td').map((e) => walk(e).text);
+        expect(cells.some((t) => t.includes(`deployments shop/${shown(OBJECT)} by ${shown(USER)}`))).toBe(true);
+      }
+      if (kind === 'findings') {
+        // backticks did not close a code span early: user name, user agent and object are each one code span
+        const codes = els.filter((e) => e.tagName === 'code').map((e) => walk(e).text);
+        expect(codes).toContain(shown(USER));
+        expect(codes).toContain(shown(AGENT));
+        expect(codes).toContain(`create deployments shop/${shown(OBJECT)}`);
+        // and a sample stays one list item, from its audit ID to its user agent
+        const items = els.filter((e) => e.tagName === 'li').map((e) => walk(e).text);
+        const shownIds = (files('findings').json as FindingsReport).detections[0]!.items[0]!.samples.slice(0, 2).map((x) => x.auditId);
+        expect(shownIds).toHaveLength(2);
+        for (const id of shownIds) expect(items.some((t) => t.includes(id) && t.includes(shown(USER)) && t.includes(shown(AGENT)) && t.includes(shown(OBJECT)))).toBe(true);
       }
     }
   });
 
   it('keeps the data exact in JSON and writes no raw angle bracket', () => {
-    const raw = readFileSync(join(out, 'findings.json'), 'utf8');
-    expect(raw).not.toMatch(/[<>]/);
+    for (const kind of ['weekly', 'findings']) expect(readFileSync(join(out, `${kind}.json`), 'utf8')).not.toMatch(/[<>]/);
     const f = files('findings').json as FindingsReport;
     const item = f.detections[0]!.items[0]!;
     expect(item.principals).toEqual([USER]);
     expect(item.userAgents).toEqual([AGENT]);
-    expect(item.samples.map((s) => s.name)).toEqual([OBJECT, OBJECT, OBJECT]);
+    expect(item.summary).toBe(`${USER} created deployment shop/${OBJECT}`);
+    expect(item.samples.map((s) => [s.user, s.userAgent, s.name])).toEqual([1, 2, 3].map(() => [USER, AGENT, OBJECT]));
     expect(item.samples.map((s) => s.auditId)).toEqual(xssIds.slice().reverse());
+    const w = files('weekly').json as WeeklyReport;
+    const reasons = w.clusters.find((c) => c.cluster === 'xss')!.checks.map((c) => c.reason);
+    expect(reasons.some((r) => r.includes(`deployments shop/${OBJECT} by ${USER}`))).toBe(true);
   });
 });
 
@@ -252,6 +279,31 @@ describe('findings report', () => {
     expect(second.totals).toMatchObject({ findings: 2, newFindings: 1 });
     expect(second.detections.map((d) => d.severity)).toEqual(['high', 'medium']);
     expect(readFileSync(join(out, 'findings.md'), 'utf8').match(/\*\*NEW\*\*/g)).toHaveLength(1);
+  });
+
+  it('compares with the previous report of the same directory, not with an ad-hoc report written elsewhere', async () => {
+    const scheduled = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as FindingsReport;
+    const conn = await built.db.connect();
+    await conn.run(
+      `INSERT INTO findings BY NAME SELECT 'workloads/exec-into-pod' AS detection_id, 'medium' AS severity, 'gap' AS cluster, 'fp-3' AS fingerprint,
+         min(event_time) AS first_seen, max(event_time) AS last_seen, count(*) AS event_count, 'exec' AS summary, list(audit_id) AS audit_ids, 'open' AS status, ${ENGINE_COLUMNS}
+       FROM audit_events WHERE cluster = 'gap' AND event_time > now() - INTERVAL 2 HOUR`,
+    );
+    conn.closeSync();
+    // An analyst's ad-hoc report elsewhere lists fp-3 first: a series of its own, so everything is new there.
+    const adhoc = join(dir, 'adhoc');
+    await writeReports(built.db, built.job, { kinds: ['findings'], formats: ['json'], outDir: adhoc, sinceMs: DAY, now: new Date(built.now.getTime() + 2000), log: silentLogger(), detections: DETECTIONS });
+    const a = JSON.parse(readFileSync(join(adhoc, 'findings.json'), 'utf8')) as FindingsReport;
+    expect(a.previousReport).toBeNull();
+    expect(a.detections.flatMap((d) => d.items.filter((i) => i.fingerprint === 'fp-3').map((i) => i.isNew))).toEqual([true]);
+    // The next scheduled report (its directory spelled relative this time, and in other formats) still
+    // compares with the previous scheduled one: fp-3 is new to it.
+    await writeReports(built.db, built.job, { kinds: ['findings'], formats: ['json', 'html'], outDir: relative(process.cwd(), out), now: new Date(built.now.getTime() + 3000), log: silentLogger(), detections: DETECTIONS });
+    const next = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as FindingsReport;
+    expect(next.previousReport?.reportId).toBe(scheduled.reportId);
+    const flags = Object.fromEntries(next.detections.flatMap((d) => d.items.map((i) => [i.fingerprint, i.isNew])));
+    expect(flags).toEqual({ 'fp-1': false, 'fp-2': false, 'fp-3': true });
+    expect(next.totals.newFindings).toBe(1);
   });
 });
 
