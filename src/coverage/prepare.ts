@@ -4,6 +4,7 @@
  *   kt_cov_facts           the latest posture facts of each cluster (the facts of its newest posture run)
  *   kt_cov_fact_map        the same as one map per cluster: facts['retention_days'].value
  *   kt_cov_required_facts  which facts each provider's source is expected to read, and the permission
+ *   kt_cov_unreadable      per cluster and check: how to make its unread facts readable (the remediation of `unknown`)
  *   kt_cov_detections      the detection library's metadata (needs, blindOn)
  *   kt_cov_remedies        each check's remediation text, filled in for each cluster
  *   kt_cov_observed        one row per cluster: what the events in the window show (queries/coverage/prepare)
@@ -83,6 +84,7 @@ export async function prepare(
     { provider: 'VARCHAR', fact: 'VARCHAR', permission: 'VARCHAR', used_by: ['VARCHAR'] },
     REQUIRED_FACTS.map((f) => ({ provider: f.provider, fact: f.fact, permission: f.permission, used_by: f.usedBy })),
   );
+  await runFile(conn, 'unreadable.sql');
 
   await tempTable(
     conn,

@@ -135,6 +135,40 @@ describe('coverage scenarios', () => {
     expect(row('healthy-eks', 'retention-meets-target').reason).toContain('365 days');
   });
 
+  it('never offers a retention change for a retention nobody could read, or one that already meets the target', () => {
+    // unknown (logs:DescribeLogGroups denied): the way to make it readable, not put-retention-policy
+    const unknown = row('posture-unreadable', 'retention-meets-target');
+    expect(unknown.status).toBe('unknown');
+    expect(unknown.remediation).not.toContain('put-retention-policy');
+    expect(unknown.remediation).not.toContain('retention_in_days');
+    expect(unknown.remediation).toContain('logs:DescribeLogGroups');
+    expect(unknown.remediation).toContain('kubetrail pull --config');
+    expect(unknown.remediation).toContain('--cluster posture-unreadable');
+    // the same for the other unknown checks: no update-cluster-config before the logging setting could be read
+    expect(row('posture-unreadable', 'audit-logging-enabled').remediation).not.toContain('update-cluster-config');
+    expect(row('posture-unreadable', 'audit-logging-enabled').remediation).toContain('eks:DescribeCluster');
+    // a log group that never expires meets the target: no remediation at all
+    const forever = row('retention-forever', 'retention-meets-target');
+    expect(forever.status).toBe('ok');
+    expect(forever.remediation).toBeNull();
+    expect(forever.reason).toContain('keeps the log group forever');
+    // an alarm raises and says never to lower
+    expect(row('short-retention', 'retention-meets-target').remediation).toContain('at least 90 days; never lower it');
+  });
+
+  it('offers only the GKE retention change that raises something', () => {
+    const r = row('gke-required-short', 'retention-meets-target');
+    expect(r.status).toBe('alarm');
+    expect(r.reason).toContain('400 days in _Required, which cannot be changed');
+    // _Default keeps 3650 days: setting it to 730 would lower it
+    expect(r.remediation).not.toContain('buckets update _Default');
+    expect(r.remediation).not.toContain('bucket_id = "_Default"');
+    expect(r.remediation).toContain('gcloud logging sinks create k8s-audit');
+    expect(r.remediation).toContain('at least 730 days');
+    // and a short _Default alone does not get the own-bucket advice
+    expect(row('gke-short-default-bucket', 'retention-meets-target').remediation).not.toContain('sinks create');
+  });
+
   it('judges GKE buckets and exclusions and Log Analytics plans', () => {
     expect(row('gke-short-default-bucket', 'retention-meets-target').reason).toBe(
       'Data Access entries (reads) are kept 30 days in the _Default bucket; the target is 90 days. Admin Activity entries (writes) are kept 400 days.',

@@ -28,6 +28,8 @@ export interface Scenario {
   facts: PostureFact[];
   /** Raw lines appended to the file (e.g. cut CloudWatch events). */
   extraLines?: string[];
+  /** Thresholds for this cluster (the job file's coverage.clusters.<name>). */
+  coverage?: Record<string, unknown>;
   expect: string[];
 }
 
@@ -106,6 +108,24 @@ export function scenarios(now: Date, holeStart: number): Scenario[] {
     },
     { name: 'metadata-only', provider: 'files', envelope: raw, events: dense({ metadataOnly: true }), facts: [], expect: ['bodies-observed', 'blind-detections'] },
     { name: 'short-retention', provider: 'eks', envelope: cw, events: dense(), facts: eksFacts({ retention_days: fact('retention_days', 7) }), expect: ['retention-meets-target'] },
+    // retentionInDays absent: CloudWatch never expires the group, which meets any target
+    { name: 'retention-forever', provider: 'eks', envelope: cw, events: dense(), facts: eksFacts({ retention_days: fact('retention_days', null) }), expect: [] },
+    {
+      // _Default keeps 10 years but _Required only 400 days: the alarm must not offer to set _Default to the 730-day target
+      name: 'gke-required-short',
+      provider: 'gke',
+      envelope: { kind: 'gke', project: 'shop-prod-1234' },
+      events: dense(),
+      facts: [
+        fact('data_access_enabled', { ADMIN_READ: true, DATA_READ: true, DATA_WRITE: false }),
+        fact('default_bucket_retention_days', 3650),
+        fact('required_bucket_retention_days', 400),
+        fact('k8s_exclusions', []),
+      ],
+      coverage: { retentionTarget: '730d' },
+      // kubetrail holds 100 days: short of 730 as well
+      expect: ['retention-meets-target', 'history-meets-target'],
+    },
     {
       name: 'truncated-aks',
       provider: 'aks',
@@ -207,7 +227,11 @@ export async function buildScenarios(dir: string, only?: (s: Scenario) => boolea
   const clusters = list.map((s) => clusterEntry(s, dir));
   const job: LoadedJob = {
     path: join(dir, 'job.yaml'),
-    job: jobFileSchema.parse({ database: dbPath, clusters }),
+    job: jobFileSchema.parse({
+      database: dbPath,
+      clusters,
+      coverage: { clusters: Object.fromEntries(list.filter((s) => s.coverage).map((s) => [s.name, s.coverage])) },
+    }),
     resolvePath: (p) => p,
   };
   for (const s of list) {
