@@ -23,6 +23,14 @@ interface Row {
   remediation: string | null;
 }
 
+const iso = (t: number) => new Date(t).toISOString().replace('.000', '');
+const sec = (t: number) => `${iso(t).slice(0, 10)} ${iso(t).slice(11, 19)} UTC`;
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const hm = (ms: number) => {
+  const m = Math.floor(ms / 60e3);
+  return m % 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m / 60} h`;
+};
+
 let dir: string;
 let built: Built;
 let summary: CoverageSummary;
@@ -76,15 +84,37 @@ describe('coverage scenarios', () => {
     }
   });
 
-  it('says when and how long the hole was', () => {
+  it('says when and how long the hole was, event to event', () => {
     const r = row('gap', 'no-event-gaps');
-    const from = new Date(built.holeStart);
-    const to = new Date(built.holeStart + 3 * HOUR);
-    const fmt = (d: Date) => `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
-    expect(r.reason).toContain(`3 h without any audit event, from ${fmt(from)} to ${fmt(to)}`);
-    expect(r.evidence.gaps).toEqual([{ from: from.toISOString().replace('.000', ''), to: to.toISOString().replace('.000', ''), hours: 3 }]);
+    // the hole empties three whole hours; the silence runs from the last event before to the first after
+    const times = built.scenarios.find((s) => s.name === 'gap')!.events.map((e) => e.time.getTime());
+    const last = Math.max(...times.filter((t) => t < built.holeStart));
+    const next = Math.min(...times.filter((t) => t >= built.holeStart + 3 * HOUR));
+    expect(next - last).toBeGreaterThan(3 * HOUR);
+    expect(r.reason).toContain(`${hm(next - last)} without any audit event, from the last event at ${sec(last)} to the next at ${sec(next)}`);
+    expect(r.evidence.gaps).toEqual([{ last_event_before: iso(last), first_event_after: iso(next), hours: round2((next - last) / HOUR), hours_in_window: round2((next - last) / HOUR) }]);
     // the healthy files cluster with the same traffic has no gap
     expect(row('healthy-files', 'no-event-gaps').status).toBe('ok');
+  });
+
+  it('measures silences exactly, not in clock hours', () => {
+    const { unaligned, straddling, under } = built.silences;
+    // 12:01-14:59, gapHours 2: the exact ends, not "2 h from 13:00 to 15:00"
+    const u = row('gap-unaligned', 'no-event-gaps');
+    expect(u.status).toBe('alarm');
+    expect(u.reason).toContain(`2 h 58 min without any audit event, from the last event at ${sec(unaligned.from)} to the next at ${sec(unaligned.to)}`);
+    expect(u.evidence.gaps).toEqual([{ last_event_before: iso(unaligned.from), first_event_after: iso(unaligned.to), hours: 2.97, hours_in_window: 2.97 }]);
+    // the remediation's placeholders carry the silence's times (EKS: epoch ms for CloudWatch, ISO for the re-pull)
+    expect(u.remediation).toContain(`--start-time ${unaligned.from} --end-time ${unaligned.to} --limit 5`);
+    expect(u.remediation).toContain(`--cluster gap-unaligned --since ${iso(unaligned.from)} --until ${iso(unaligned.to)}`);
+    expect(u.remediation).not.toContain('<gap');
+    // 13:12-16:47 holds only two whole empty hours but is 3 h 35 min long: a gap under gapHours 3;
+    // the 2 h 58 min silence of the day before is not
+    const s = row('gap-straddling', 'no-event-gaps');
+    expect(s.reason).toContain(`3 h 35 min without any audit event, from the last event at ${sec(straddling.from)} to the next at ${sec(straddling.to)}`);
+    expect((s.evidence.gaps as { last_event_before: string }[]).map((g) => g.last_event_before)).toEqual([iso(straddling.from)]);
+    expect(JSON.stringify(s.evidence)).not.toContain(iso(under.from));
+    expect(s.remediation).toContain(`(${iso(straddling.from)} to ${iso(straddling.to)})`);
   });
 
   it('names the EKS command with the cluster and region when logging is off', () => {

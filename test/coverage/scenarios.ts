@@ -39,6 +39,8 @@ export interface Built {
   now: Date;
   /** Start (ms) of the first empty hour of the `gap` scenario's hole (3 hours). */
   holeStart: number;
+  /** Silences not aligned to clock hours (`gap-unaligned`, `gap-straddling`), from the last event to the next. */
+  silences: Record<'unaligned' | 'straddling' | 'under', { from: number; to: number }>;
   scenarios: Scenario[];
   ids: Map<string, string[]>;
 }
@@ -64,7 +66,22 @@ const aksFacts = (categories: string[], table: 'AKSAudit' | 'AKSAuditAdmin'): Po
   fact('kubernetes_version', '1.30'),
 ];
 
+/** Unaligned silences, three and four days back (inside the window, away from the `gap` hole). */
+export function silencesFor(now: Date): Built['silences'] {
+  const day = Math.floor(now.getTime() / DAY) * DAY - 3 * DAY;
+  const at = (d: number, h: number, m: number) => d + h * HOUR + m * 60e3;
+  return {
+    // 2 h 58 min, 12:01-14:59: with gapHours 2 an alarm, with the exact times (not "13:00 to 15:00")
+    unaligned: { from: at(day, 12, 1), to: at(day, 14, 59) },
+    // 3 h 35 min, 13:12-16:47: only 14:00-16:00 are whole empty hours, so hour counting missed it with gapHours 3
+    straddling: { from: at(day, 13, 12), to: at(day, 16, 47) },
+    // 2 h 58 min on the day before: under gapHours 3, not a gap
+    under: { from: at(day - DAY, 12, 1), to: at(day - DAY, 14, 59) },
+  };
+}
+
 export function scenarios(now: Date, holeStart: number): Scenario[] {
+  const quiet = silencesFor(now);
   const from = new Date(now.getTime() - 7 * DAY - HOUR);
   const end = new Date(now.getTime() - 2 * 60e3);
   const old = history(new Date(now.getTime() - 100 * DAY), from);
@@ -85,6 +102,8 @@ export function scenarios(now: Date, holeStart: number): Scenario[] {
       expect: ['audit-logging-enabled', 'events-present'],
     },
     { name: 'gap', provider: 'files', envelope: raw, events: dense({ holes: new Set([holeStart, holeStart + HOUR, holeStart + 2 * HOUR]) }), facts: [], expect: ['no-event-gaps'] },
+    { name: 'gap-unaligned', provider: 'eks', envelope: cw, events: dense({ silences: [quiet.unaligned] }), facts: eksFacts(), coverage: { gapHours: 2 }, expect: ['no-event-gaps'] },
+    { name: 'gap-straddling', provider: 'files', envelope: raw, events: dense({ silences: [quiet.straddling, quiet.under] }), facts: [], coverage: { gapHours: 3 }, expect: ['no-event-gaps'] },
     {
       name: 'aks-admin-only',
       provider: 'aks',
@@ -242,7 +261,7 @@ export async function buildScenarios(dir: string, only?: (s: Scenario) => boolea
     if (r.status !== 'ok') throw new Error(`landing ${s.name} failed: ${r.error}`);
     await insertFacts(db, runId, s.name, s.provider, s.facts);
   }
-  return { db, job, now, holeStart, scenarios: list, ids };
+  return { db, job, now, holeStart, silences: silencesFor(now), scenarios: list, ids };
 }
 
 function clusterEntry(s: Scenario, dir: string): Record<string, unknown> {

@@ -25,7 +25,7 @@ const tunables = {
   window: duration('coverage.window').optional(),
   /** How long audit events must stay available (provider retention, and history kubetrail holds). */
   retentionTarget: duration('coverage.retentionTarget').optional(),
-  /** A silent stretch of at least this many whole hours is a gap. */
+  /** A silence of at least this many hours (last event before to first event after) is a gap. */
   gapHours: z.number().int().min(1).max(168).optional(),
   /** Below this median of events per active hour a cluster is too quiet to judge gaps. */
   minEventsPerHour: z.number().min(0).optional(),
