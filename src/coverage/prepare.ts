@@ -46,7 +46,7 @@ export async function prepare(
     'kt_cov_clusters',
     {
       cluster: 'VARCHAR', provider: 'VARCHAR', in_job: 'BOOLEAN', job_file: 'VARCHAR', now_at: 'TIMESTAMPTZ', window_start: 'TIMESTAMPTZ', window_days: 'DOUBLE',
-      retention_target_days: 'DOUBLE', gap_hours: 'INTEGER', min_events_per_hour: 'DOUBLE', min_requests: 'INTEGER',
+      retention_target_days: 'DOUBLE', gap_hours: 'INTEGER', min_events_per_hour: 'DOUBLE', min_events_per_day: 'INTEGER', min_requests: 'INTEGER',
       freshness_seconds: 'DOUBLE', lag_p95_seconds: 'DOUBLE', min_read_share: 'DOUBLE', min_body_share: 'DOUBLE',
       min_pod_attribution: 'DOUBLE', max_truncated: 'INTEGER',
       shared_users: ['VARCHAR'], shared_groups: ['VARCHAR'], shared_exclude: ['VARCHAR'], sa_exclude_re: ['VARCHAR'],
@@ -62,6 +62,7 @@ export async function prepare(
       retention_target_days: c.thresholds.retentionTargetDays,
       gap_hours: c.thresholds.gapHours,
       min_events_per_hour: c.thresholds.minEventsPerHour,
+      min_events_per_day: c.thresholds.minEventsPerDay,
       min_requests: c.thresholds.minRequests,
       freshness_seconds: c.thresholds.freshnessSeconds,
       lag_p95_seconds: c.thresholds.lagP95Seconds,

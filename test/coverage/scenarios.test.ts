@@ -12,7 +12,7 @@ import { loadChecks } from '../../src/coverage/checks.js';
 import { silentLogger } from '../../src/log.js';
 import { plainRows } from '../../src/queries/plain-rows.js';
 import { buildScenarios, DETECTIONS, type Built } from './scenarios.js';
-import { HOUR } from './traffic.js';
+import { DAY, HOUR } from './traffic.js';
 
 interface Row {
   cluster: string;
@@ -230,6 +230,39 @@ describe('coverage scenarios', () => {
     expect(r.reason).toContain('95% of events arrived within 20 min');
     expect(row('healthy-eks', 'ingestion-lag').evidence.p95_seconds).toBeCloseTo(30, 0);
     expect(row('healthy-files', 'ingestion-lag').status).toBe('info');
+  });
+
+  it('judges reads day by day: days with writes and no get or list are named', () => {
+    const r = row('reads-stop', 'reads-observed');
+    const { noReads } = built.stretches;
+    // the week alone would pass: reads are well above minReadShare
+    expect(Number(r.evidence.read_share)).toBeGreaterThan(0.1);
+    const days = [0, 1, 2].map((i) => new Date(noReads.from + i * DAY).toISOString().slice(0, 10));
+    expect(r.status).toBe('alarm');
+    expect(r.evidence.days_without_reads).toEqual(days);
+    expect(r.reason).toContain(`Not one get or list on 3 of ${r.evidence.days_judged} days although the cluster wrote: ${days[0]} (`);
+    for (const d of days) expect(r.reason).toContain(d);
+    // the healthy cluster had reads every day it was judged on
+    const healthy = row('healthy-files', 'reads-observed');
+    expect(healthy.status).toBe('ok');
+    expect(healthy.evidence.days_without_reads).toEqual([]);
+    expect(Number(healthy.evidence.days_judged)).toBeGreaterThanOrEqual(7);
+  });
+
+  it('judges ingestion lag day by day: the worst day and its p95 are named', () => {
+    const r = row('lag-slow-day', 'ingestion-lag');
+    const day = new Date(built.stretches.slow.from).toISOString().slice(0, 10);
+    // the week's p95 is under the 10-minute threshold; the slow day's is 20 minutes
+    expect(Number(r.evidence.p95_seconds)).toBeLessThan(600);
+    expect(r.status).toBe('alarm');
+    expect(r.evidence.worst_day).toBe(day);
+    expect(Number(r.evidence.worst_day_p95_seconds)).toBeCloseTo(1200, 0);
+    expect(r.evidence.days_over_threshold).toEqual([day]);
+    expect(r.reason).toContain(`The worst day, ${day}, had a p95 of 20 min`);
+    // a steady cluster's worst day is under the threshold
+    const healthy = row('healthy-eks', 'ingestion-lag');
+    expect(healthy.status).toBe('ok');
+    expect(Number(healthy.evidence.worst_day_p95_seconds)).toBeCloseTo(30, 0);
   });
 
   it('names the shared identity, its requests and addresses', () => {

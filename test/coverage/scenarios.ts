@@ -41,6 +41,8 @@ export interface Built {
   holeStart: number;
   /** Silences not aligned to clock hours (`gap-unaligned`, `gap-straddling`), from the last event to the next. */
   silences: Record<'unaligned' | 'straddling' | 'under', { from: number; to: number }>;
+  /** Stretches of the day-by-day scenarios (ms): `reads-stop` has no reads, `lag-slow-day` is 20 minutes late. */
+  stretches: Record<'noReads' | 'slow', { from: number; to: number }>;
   scenarios: Scenario[];
   ids: Map<string, string[]>;
 }
@@ -80,8 +82,19 @@ export function silencesFor(now: Date): Built['silences'] {
   };
 }
 
+/** Day-by-day stretches: three whole UTC days without reads; six hours of slow delivery on one day. */
+export function stretchesFor(now: Date): Built['stretches'] {
+  const day = Math.floor(now.getTime() / DAY) * DAY;
+  return {
+    noReads: { from: day - 5 * DAY, to: day - 2 * DAY },
+    // 6 of the week's ~165 hours: too few to move the week's p95 (under 5%), a quarter of that day's events
+    slow: { from: day - 2 * DAY + 6 * HOUR, to: day - 2 * DAY + 12 * HOUR },
+  };
+}
+
 export function scenarios(now: Date, holeStart: number): Scenario[] {
   const quiet = silencesFor(now);
+  const stretch = stretchesFor(now);
   const from = new Date(now.getTime() - 7 * DAY - HOUR);
   const end = new Date(now.getTime() - 2 * 60e3);
   const old = history(new Date(now.getTime() - 100 * DAY), from);
@@ -169,6 +182,34 @@ export function scenarios(now: Date, holeStart: number): Scenario[] {
       expect: ['truncated-events'],
     },
     { name: 'truncated-cloudwatch', provider: 'eks', envelope: cw, events: dense(), extraLines: [cut(1), cut(2)], facts: eksFacts(), expect: ['truncated-events'] },
+    {
+      // the week's read share is fine (about 20%), but three whole days had writes and not one get or list
+      name: 'reads-stop',
+      provider: 'files',
+      envelope: raw,
+      events: [
+        ...old,
+        ...traffic({ from, to: new Date(stretch.noReads.from) }),
+        ...traffic({ from: new Date(stretch.noReads.from), to: new Date(stretch.noReads.to), reads: false, watches: true }),
+        ...traffic({ from: new Date(stretch.noReads.to), to: end }),
+      ],
+      facts: [],
+      expect: ['reads-observed'],
+    },
+    {
+      // the week's p95 is 30 s; one day's is 20 min
+      name: 'lag-slow-day',
+      provider: 'eks',
+      envelope: cw,
+      events: [
+        ...old,
+        ...traffic({ from, to: new Date(stretch.slow.from) }),
+        ...traffic({ from: new Date(stretch.slow.from), to: new Date(stretch.slow.to), lagSeconds: 20 * 60 }),
+        ...traffic({ from: new Date(stretch.slow.to), to: end }),
+      ],
+      facts: eksFacts(),
+      expect: ['ingestion-lag'],
+    },
     { name: 'high-lag', provider: 'eks', envelope: cw, events: [...old, ...traffic({ from, to: new Date(now.getTime() - 15 * 60e3), lagSeconds: 20 * 60 })], facts: eksFacts(), expect: ['ingestion-lag'] },
     { name: 'shared-admin', provider: 'eks', envelope: cw, events: dense({ sharedAdminPerDay: 2 }), facts: eksFacts(), expect: ['shared-admin-identity'] },
     { name: 'no-pod-attribution', provider: 'eks', envelope: cw, events: dense({ podAttribution: false }), facts: eksFacts(), expect: ['sa-pod-attribution'] },
@@ -261,7 +302,7 @@ export async function buildScenarios(dir: string, only?: (s: Scenario) => boolea
     if (r.status !== 'ok') throw new Error(`landing ${s.name} failed: ${r.error}`);
     await insertFacts(db, runId, s.name, s.provider, s.facts);
   }
-  return { db, job, now, holeStart, silences: silencesFor(now), scenarios: list, ids };
+  return { db, job, now, holeStart, silences: silencesFor(now), stretches: stretchesFor(now), scenarios: list, ids };
 }
 
 function clusterEntry(s: Scenario, dir: string): Record<string, unknown> {
