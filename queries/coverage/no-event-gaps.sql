@@ -35,6 +35,13 @@ ev AS (
   FROM audit_events e JOIN b USING (cluster)
   WHERE e.event_time >= b.window_start AND e.event_time <= b.last_event
 ),
+-- One row per hour that had events, with its first and last event. A silence of an hour or more (gapHours is a
+-- whole number, at least 1) cannot lie inside one hour, so it always runs from some hour's last event to the
+-- next busy hour's first: lead() over these few rows finds every such silence exactly, without sorting every event.
+per_hour AS (
+  SELECT cluster, date_trunc('hour', t) AS hour, count(*) AS n, min(t) AS first_t, max(t) AS last_t
+  FROM ev GROUP BY ALL
+),
 -- the newest event before the window: a silence running into the window started there (the cluster logged before)
 before AS (
   SELECT e.cluster, max(e.event_time) AS t
@@ -44,13 +51,15 @@ before AS (
 ),
 -- every silence, event to event; only those that reach the threshold inside the window are kept
 silences AS (
-  SELECT s.cluster, s.t AS last_before, s.next_t AS first_after,
-         epoch(s.next_t) - epoch(greatest(s.t, b.window_start)) AS seconds
-  FROM (SELECT cluster, t, lead(t) OVER (PARTITION BY cluster ORDER BY t) AS next_t FROM (SELECT * FROM ev UNION ALL SELECT * FROM before)) s
+  SELECT s.cluster, s.last_t AS last_before, s.next_t AS first_after,
+         epoch(s.next_t) - epoch(greatest(s.last_t, b.window_start)) AS seconds
+  FROM (
+    SELECT cluster, last_t, lead(first_t) OVER (PARTITION BY cluster ORDER BY first_t) AS next_t
+    FROM (SELECT cluster, first_t, last_t FROM per_hour UNION ALL SELECT cluster, t, t FROM before)
+  ) s
   JOIN b USING (cluster)
-  WHERE epoch(s.next_t) - epoch(greatest(s.t, b.window_start)) >= b.gap_hours * 3600
+  WHERE epoch(s.next_t) - epoch(greatest(s.last_t, b.window_start)) >= b.gap_hours * 3600
 ),
-per_hour AS (SELECT cluster, date_trunc('hour', t) AS hour, count(*) AS n FROM ev GROUP BY ALL),
 stats AS (
   SELECT p.cluster, count(*) AS active_hours, median(p.n) AS median_per_hour,
          ceil((epoch(any_value(b.last_event)) - epoch(any_value(b.judged_from))) / 3600) AS hours_checked

@@ -27,22 +27,22 @@
 --     Log reads in the audit policy, above any catch-all rule:
 --       - level: Request
 --         verbs: ["get", "list", "watch"]
-WITH src AS (
-  -- where the records came from (AKS category, Cloud Logging log, CloudWatch stream): names the cause
-  SELECT e.cluster, list(DISTINCT e.log_name)[1:5] AS log_names
-  FROM audit_events e JOIN kt_cov_clusters c USING (cluster)
-  WHERE e.event_time >= c.window_start AND e.event_time <= c.now_at AND e.log_name IS NOT NULL
-  GROUP BY e.cluster
-),
--- day by day: a day busy enough to judge, with writes and not one get or list
-days AS (
+WITH days AS (
+  -- one scan of the window, day by day: reads and writes per UTC day, and where the records came from (AKS
+  -- category, Cloud Logging log, CloudWatch stream), which names the cause
   SELECT e.cluster, date_trunc('day', e.event_time) AS day, count(*) AS events,
          count(*) FILTER (WHERE e.verb IN ('get', 'list')) AS reads,
-         count(*) FILTER (WHERE e.verb IN ('create', 'update', 'patch', 'delete', 'deletecollection')) AS writes
+         count(*) FILTER (WHERE e.verb IN ('create', 'update', 'patch', 'delete', 'deletecollection')) AS writes,
+         list(DISTINCT e.log_name) FILTER (WHERE e.log_name IS NOT NULL) AS log_names
   FROM audit_events e JOIN kt_cov_clusters c USING (cluster)
   WHERE e.event_time >= c.window_start AND e.event_time <= c.now_at
   GROUP BY ALL
 ),
+src AS (
+  SELECT cluster, list_sort(list_distinct(flatten(list(log_names))))[1:5] AS log_names
+  FROM days WHERE len(log_names) > 0 GROUP BY cluster
+),
+-- a day busy enough to judge, with writes and not one get or list
 dark AS (
   SELECT d.cluster, count(*) AS days_judged,
          list({'day': kt_day(d.day), 'writes': d.writes, 'events': d.events} ORDER BY d.day) FILTER (WHERE d.reads = 0 AND d.writes > 0) AS dark_days
