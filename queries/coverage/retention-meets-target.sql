@@ -12,17 +12,20 @@
 -- thresholds: retentionTarget (default 90d; PCI DSS 10.5.1 asks for three months at hand and twelve in all)
 -- remediation:
 --   eks: |-
+--     Raise the log group's retention to at least {{retentionDays}} days; never lower it (a group that never expires, or keeps longer, already meets the target):
 --     aws logs put-retention-policy --region {{region}} --log-group-name {{logGroup}} --retention-in-days {{retentionCloudWatch}}
 --     Terraform: aws_cloudwatch_log_group { name = "{{logGroup}}", retention_in_days = {{retentionCloudWatch}} } (import the group EKS created)
 --   gke: |-
+--     Raise the _Default bucket's retention to at least {{retentionDays}} days; never lower it (a bucket that keeps longer already meets the target):
 --     gcloud logging buckets update _Default --location=global --project={{project}} --retention-days={{retentionDays}}
 --     Terraform: google_logging_project_bucket_config { project = "{{project}}", location = "global", bucket_id = "_Default", retention_days = {{retentionDays}} }
---     Beyond 400 days, route k8s.io entries to a bucket of your own: gcloud logging sinks create k8s-audit logging.googleapis.com/projects/{{project}}/locations/global/buckets/<bucket> --log-filter='protoPayload.serviceName="k8s.io"'
+--     _Required keeps Admin Activity 400 days and cannot be changed: for a longer target, route k8s.io entries to a bucket of your own that keeps at least {{retentionDays}} days: gcloud logging sinks create k8s-audit logging.googleapis.com/projects/{{project}}/locations/global/buckets/<bucket> --log-filter='protoPayload.serviceName="k8s.io"'
 --   aks: |-
+--     Raise {{auditTable}}'s total retention to at least {{retentionDays}} days; never lower either value (a table that keeps longer already meets the target):
 --     az monitor log-analytics workspace table update --resource-group {{workspaceResourceGroup}} --workspace-name {{workspaceName}} --name {{auditTable}} --retention-time {{retentionLogAnalytics}} --total-retention-time {{retentionLogAnalyticsTotal}}
 --     Terraform: azurerm_log_analytics_workspace_table { name = "{{auditTable}}", retention_in_days = {{retentionLogAnalytics}}, total_retention_in_days = {{retentionLogAnalyticsTotal}} }
 --   files: |-
---     kube-apiserver --audit-log-maxage={{retentionDays}} (and keep the shipped copies as long), or let kubetrail's database be the long-term copy.
+--     Keep at least {{retentionDays}} days (never lower what is kept now): kube-apiserver --audit-log-maxage={{retentionDays}} (and keep the shipped copies as long), or let kubetrail's database be the long-term copy.
 WITH f AS (
   SELECT c.cluster, c.provider, c.retention_target_days AS target, m.facts,
          -- EKS
@@ -91,10 +94,19 @@ SELECT j.cluster, status,
     'default_bucket_retention_days', gke_default, 'required_bucket_retention_days', CASE WHEN provider = 'gke' THEN gke_required END,
     'table', CASE WHEN provider = 'aks' THEN aks_table END, 'table_plan', plan, 'interactive_days', CASE WHEN provider = 'aks' THEN a_interactive END,
     'total_days', CASE WHEN provider = 'aks' THEN a_total END) AS JSON) AS evidence,
-  -- Basic and Auxiliary tables keep 30 days for queries whatever is set: only the total can be raised
-  CASE WHEN provider = 'aks' AND plan IN ('Basic', 'Auxiliary') AND status = 'alarm' THEN
-    'The ' || plan || ' plan keeps 30 days for queries; raise the total retention (older events then need a search job), or move the table to the Analytics plan (--plan Analytics).' || chr(10)
-    || regexp_replace(regexp_replace(r.text, ' --retention-time \d+', ''), 'retention_in_days = \d+, ', '')
+  -- Only a retention below the target gets a change, and only the part that is below it: every command raises
+  -- (run.ts attaches the header's text to alarms only; an unknown retention gets "make it readable").
+  CASE
+    WHEN status <> 'alarm' THEN NULL
+    -- Basic and Auxiliary tables keep 30 days for queries whatever is set: only the total can be raised
+    WHEN provider = 'aks' AND plan IN ('Basic', 'Auxiliary') THEN
+      'The ' || plan || ' plan keeps 30 days for queries; raise the total retention (older events then need a search job), or move the table to the Analytics plan (--plan Analytics).' || chr(10)
+      || regexp_replace(regexp_replace(r.text, ' --retention-time \d+', ''), 'retention_in_days = \d+, ', '')
+    -- GKE: the _Default lines only when reads land there and it keeps less; the own-bucket line only when _Required is short
+    WHEN provider = 'gke' THEN array_to_string(list_filter(string_split(r.text, chr(10)), lambda l: CASE
+        WHEN contains(l, '_Default') THEN gke_reads_on IS NOT FALSE AND gke_default < target
+        WHEN contains(l, '_Required') THEN gke_required < target
+        ELSE true END), chr(10))
   END AS remediation
 FROM j
 LEFT JOIN kt_cov_remedies r ON r.cluster = j.cluster AND r.check_id = 'retention-meets-target'

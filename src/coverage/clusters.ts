@@ -17,6 +17,7 @@ export interface Thresholds {
   retentionTargetDays: number;
   gapHours: number;
   minEventsPerHour: number;
+  minEventsPerDay: number;
   minRequests: number;
   freshnessSeconds: number;
   lagP95Seconds: number;
@@ -79,7 +80,7 @@ export function thresholdsFor(job: LoadedJob, cluster: string, provider: Coverag
   const d = COVERAGE_DEFAULTS;
   const s = job.job.coverage ?? {};
   const o = s.clusters?.[cluster] ?? {};
-  const pick = <K extends 'window' | 'retentionTarget' | 'gapHours' | 'minEventsPerHour' | 'minRequests' | 'minReadShare' | 'minBodyShare' | 'minPodAttribution' | 'maxTruncated'>(k: K): number =>
+  const pick = <K extends 'window' | 'retentionTarget' | 'gapHours' | 'minEventsPerHour' | 'minEventsPerDay' | 'minRequests' | 'minReadShare' | 'minBodyShare' | 'minPodAttribution' | 'maxTruncated'>(k: K): number =>
     (o[k] ?? s[k] ?? d[k]) as number;
   const perProvider = (k: 'freshness' | 'lagP95'): number => o[k]?.[provider] ?? s[k]?.[provider] ?? d[k][provider];
   return {
@@ -87,6 +88,7 @@ export function thresholdsFor(job: LoadedJob, cluster: string, provider: Coverag
     retentionTargetDays: pick('retentionTarget') / 86400e3,
     gapHours: pick('gapHours'),
     minEventsPerHour: pick('minEventsPerHour'),
+    minEventsPerDay: pick('minEventsPerDay'),
     minRequests: pick('minRequests'),
     freshnessSeconds: perProvider('freshness') / 1000,
     lagP95Seconds: perProvider('lagP95') / 1000,

@@ -4,6 +4,7 @@
  *   kt_cov_facts           the latest posture facts of each cluster (the facts of its newest posture run)
  *   kt_cov_fact_map        the same as one map per cluster: facts['retention_days'].value
  *   kt_cov_required_facts  which facts each provider's source is expected to read, and the permission
+ *   kt_cov_unreadable      per cluster and check: how to make its unread facts readable (the remediation of `unknown`)
  *   kt_cov_detections      the detection library's metadata (needs, blindOn)
  *   kt_cov_remedies        each check's remediation text, filled in for each cluster
  *   kt_cov_observed        one row per cluster: what the events in the window show (queries/coverage/prepare)
@@ -45,7 +46,7 @@ export async function prepare(
     'kt_cov_clusters',
     {
       cluster: 'VARCHAR', provider: 'VARCHAR', in_job: 'BOOLEAN', job_file: 'VARCHAR', now_at: 'TIMESTAMPTZ', window_start: 'TIMESTAMPTZ', window_days: 'DOUBLE',
-      retention_target_days: 'DOUBLE', gap_hours: 'INTEGER', min_events_per_hour: 'DOUBLE', min_requests: 'INTEGER',
+      retention_target_days: 'DOUBLE', gap_hours: 'INTEGER', min_events_per_hour: 'DOUBLE', min_events_per_day: 'INTEGER', min_requests: 'INTEGER',
       freshness_seconds: 'DOUBLE', lag_p95_seconds: 'DOUBLE', min_read_share: 'DOUBLE', min_body_share: 'DOUBLE',
       min_pod_attribution: 'DOUBLE', max_truncated: 'INTEGER',
       shared_users: ['VARCHAR'], shared_groups: ['VARCHAR'], shared_exclude: ['VARCHAR'], sa_exclude_re: ['VARCHAR'],
@@ -61,6 +62,7 @@ export async function prepare(
       retention_target_days: c.thresholds.retentionTargetDays,
       gap_hours: c.thresholds.gapHours,
       min_events_per_hour: c.thresholds.minEventsPerHour,
+      min_events_per_day: c.thresholds.minEventsPerDay,
       min_requests: c.thresholds.minRequests,
       freshness_seconds: c.thresholds.freshnessSeconds,
       lag_p95_seconds: c.thresholds.lagP95Seconds,
@@ -83,6 +85,7 @@ export async function prepare(
     { provider: 'VARCHAR', fact: 'VARCHAR', permission: 'VARCHAR', used_by: ['VARCHAR'] },
     REQUIRED_FACTS.map((f) => ({ provider: f.provider, fact: f.fact, permission: f.permission, used_by: f.usedBy })),
   );
+  await runFile(conn, 'unreadable.sql');
 
   await tempTable(
     conn,

@@ -114,13 +114,19 @@ function insertSql(check: CoverageCheck): string {
   return `
 INSERT INTO coverage (run_id, cluster, check_id, provider, status, reason, evidence, remediation, checked_at)
 SELECT $run_id, r.cluster, $check_id, c.provider, r.status, CAST(r.reason AS VARCHAR), CAST(r.evidence AS JSON),
-       coalesce(CAST(r.remediation AS VARCHAR), CASE WHEN r.status IN ('alarm', 'unknown') THEN m.text END),
+       coalesce(CAST(r.remediation AS VARCHAR), CASE r.status
+         WHEN 'alarm' THEN m.text
+         -- unknown: make the fact readable; the alarm's change is never offered for a setting nobody could read
+         WHEN 'unknown' THEN coalesce(u.text, 'Nothing to change yet: this could not be judged. See posture-readable for what kubetrail could not read and the permission to grant, '
+           || 'then read the posture again: kubetrail pull --config ' || c.job_file || ' --cluster ' || c.cluster || '.')
+       END),
        CAST($now AS TIMESTAMPTZ)
 FROM (
 ${check.sql}
 ) r
 JOIN kt_cov_clusters c ON c.cluster = r.cluster
-LEFT JOIN kt_cov_remedies m ON m.cluster = r.cluster AND m.check_id = $check_id`;
+LEFT JOIN kt_cov_remedies m ON m.cluster = r.cluster AND m.check_id = $check_id
+LEFT JOIN kt_cov_unreadable u ON u.cluster = r.cluster AND u.check_id = $check_id`;
 }
 
 /** A check that skips or repeats a cluster is a bug in the check: say which. */

@@ -12,7 +12,7 @@ import { loadChecks } from '../../src/coverage/checks.js';
 import { silentLogger } from '../../src/log.js';
 import { plainRows } from '../../src/queries/plain-rows.js';
 import { buildScenarios, DETECTIONS, type Built } from './scenarios.js';
-import { HOUR } from './traffic.js';
+import { DAY, HOUR } from './traffic.js';
 
 interface Row {
   cluster: string;
@@ -22,6 +22,14 @@ interface Row {
   evidence: Record<string, unknown>;
   remediation: string | null;
 }
+
+const iso = (t: number) => new Date(t).toISOString().replace('.000', '');
+const sec = (t: number) => `${iso(t).slice(0, 10)} ${iso(t).slice(11, 19)} UTC`;
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const hm = (ms: number) => {
+  const m = Math.floor(ms / 60e3);
+  return m % 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m / 60} h`;
+};
 
 let dir: string;
 let built: Built;
@@ -76,15 +84,37 @@ describe('coverage scenarios', () => {
     }
   });
 
-  it('says when and how long the hole was', () => {
+  it('says when and how long the hole was, event to event', () => {
     const r = row('gap', 'no-event-gaps');
-    const from = new Date(built.holeStart);
-    const to = new Date(built.holeStart + 3 * HOUR);
-    const fmt = (d: Date) => `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
-    expect(r.reason).toContain(`3 h without any audit event, from ${fmt(from)} to ${fmt(to)}`);
-    expect(r.evidence.gaps).toEqual([{ from: from.toISOString().replace('.000', ''), to: to.toISOString().replace('.000', ''), hours: 3 }]);
+    // the hole empties three whole hours; the silence runs from the last event before to the first after
+    const times = built.scenarios.find((s) => s.name === 'gap')!.events.map((e) => e.time.getTime());
+    const last = Math.max(...times.filter((t) => t < built.holeStart));
+    const next = Math.min(...times.filter((t) => t >= built.holeStart + 3 * HOUR));
+    expect(next - last).toBeGreaterThan(3 * HOUR);
+    expect(r.reason).toContain(`${hm(next - last)} without any audit event, from the last event at ${sec(last)} to the next at ${sec(next)}`);
+    expect(r.evidence.gaps).toEqual([{ last_event_before: iso(last), first_event_after: iso(next), hours: round2((next - last) / HOUR), hours_in_window: round2((next - last) / HOUR) }]);
     // the healthy files cluster with the same traffic has no gap
     expect(row('healthy-files', 'no-event-gaps').status).toBe('ok');
+  });
+
+  it('measures silences exactly, not in clock hours', () => {
+    const { unaligned, straddling, under } = built.silences;
+    // 12:01-14:59, gapHours 2: the exact ends, not "2 h from 13:00 to 15:00"
+    const u = row('gap-unaligned', 'no-event-gaps');
+    expect(u.status).toBe('alarm');
+    expect(u.reason).toContain(`2 h 58 min without any audit event, from the last event at ${sec(unaligned.from)} to the next at ${sec(unaligned.to)}`);
+    expect(u.evidence.gaps).toEqual([{ last_event_before: iso(unaligned.from), first_event_after: iso(unaligned.to), hours: 2.97, hours_in_window: 2.97 }]);
+    // the remediation's placeholders carry the silence's times (EKS: epoch ms for CloudWatch, ISO for the re-pull)
+    expect(u.remediation).toContain(`--start-time ${unaligned.from} --end-time ${unaligned.to} --limit 5`);
+    expect(u.remediation).toContain(`--cluster gap-unaligned --since ${iso(unaligned.from)} --until ${iso(unaligned.to)}`);
+    expect(u.remediation).not.toContain('<gap');
+    // 13:12-16:47 holds only two whole empty hours but is 3 h 35 min long: a gap under gapHours 3;
+    // the 2 h 58 min silence of the day before is not
+    const s = row('gap-straddling', 'no-event-gaps');
+    expect(s.reason).toContain(`3 h 35 min without any audit event, from the last event at ${sec(straddling.from)} to the next at ${sec(straddling.to)}`);
+    expect((s.evidence.gaps as { last_event_before: string }[]).map((g) => g.last_event_before)).toEqual([iso(straddling.from)]);
+    expect(JSON.stringify(s.evidence)).not.toContain(iso(under.from));
+    expect(s.remediation).toContain(`(${iso(straddling.from)} to ${iso(straddling.to)})`);
   });
 
   it('names the EKS command with the cluster and region when logging is off', () => {
@@ -135,6 +165,40 @@ describe('coverage scenarios', () => {
     expect(row('healthy-eks', 'retention-meets-target').reason).toContain('365 days');
   });
 
+  it('never offers a retention change for a retention nobody could read, or one that already meets the target', () => {
+    // unknown (logs:DescribeLogGroups denied): the way to make it readable, not put-retention-policy
+    const unknown = row('posture-unreadable', 'retention-meets-target');
+    expect(unknown.status).toBe('unknown');
+    expect(unknown.remediation).not.toContain('put-retention-policy');
+    expect(unknown.remediation).not.toContain('retention_in_days');
+    expect(unknown.remediation).toContain('logs:DescribeLogGroups');
+    expect(unknown.remediation).toContain('kubetrail pull --config');
+    expect(unknown.remediation).toContain('--cluster posture-unreadable');
+    // the same for the other unknown checks: no update-cluster-config before the logging setting could be read
+    expect(row('posture-unreadable', 'audit-logging-enabled').remediation).not.toContain('update-cluster-config');
+    expect(row('posture-unreadable', 'audit-logging-enabled').remediation).toContain('eks:DescribeCluster');
+    // a log group that never expires meets the target: no remediation at all
+    const forever = row('retention-forever', 'retention-meets-target');
+    expect(forever.status).toBe('ok');
+    expect(forever.remediation).toBeNull();
+    expect(forever.reason).toContain('keeps the log group forever');
+    // an alarm raises and says never to lower
+    expect(row('short-retention', 'retention-meets-target').remediation).toContain('at least 90 days; never lower it');
+  });
+
+  it('offers only the GKE retention change that raises something', () => {
+    const r = row('gke-required-short', 'retention-meets-target');
+    expect(r.status).toBe('alarm');
+    expect(r.reason).toContain('400 days in _Required, which cannot be changed');
+    // _Default keeps 3650 days: setting it to 730 would lower it
+    expect(r.remediation).not.toContain('buckets update _Default');
+    expect(r.remediation).not.toContain('bucket_id = "_Default"');
+    expect(r.remediation).toContain('gcloud logging sinks create k8s-audit');
+    expect(r.remediation).toContain('at least 730 days');
+    // and a short _Default alone does not get the own-bucket advice
+    expect(row('gke-short-default-bucket', 'retention-meets-target').remediation).not.toContain('sinks create');
+  });
+
   it('judges GKE buckets and exclusions and Log Analytics plans', () => {
     expect(row('gke-short-default-bucket', 'retention-meets-target').reason).toBe(
       'Data Access entries (reads) are kept 30 days in the _Default bucket; the target is 90 days. Admin Activity entries (writes) are kept 400 days.',
@@ -166,6 +230,39 @@ describe('coverage scenarios', () => {
     expect(r.reason).toContain('95% of events arrived within 20 min');
     expect(row('healthy-eks', 'ingestion-lag').evidence.p95_seconds).toBeCloseTo(30, 0);
     expect(row('healthy-files', 'ingestion-lag').status).toBe('info');
+  });
+
+  it('judges reads day by day: days with writes and no get or list are named', () => {
+    const r = row('reads-stop', 'reads-observed');
+    const { noReads } = built.stretches;
+    // the week alone would pass: reads are well above minReadShare
+    expect(Number(r.evidence.read_share)).toBeGreaterThan(0.1);
+    const days = [0, 1, 2].map((i) => new Date(noReads.from + i * DAY).toISOString().slice(0, 10));
+    expect(r.status).toBe('alarm');
+    expect(r.evidence.days_without_reads).toEqual(days);
+    expect(r.reason).toContain(`Not one get or list on 3 of ${r.evidence.days_judged} days although the cluster wrote: ${days[0]} (`);
+    for (const d of days) expect(r.reason).toContain(d);
+    // the healthy cluster had reads every day it was judged on
+    const healthy = row('healthy-files', 'reads-observed');
+    expect(healthy.status).toBe('ok');
+    expect(healthy.evidence.days_without_reads).toEqual([]);
+    expect(Number(healthy.evidence.days_judged)).toBeGreaterThanOrEqual(7);
+  });
+
+  it('judges ingestion lag day by day: the worst day and its p95 are named', () => {
+    const r = row('lag-slow-day', 'ingestion-lag');
+    const day = new Date(built.stretches.slow.from).toISOString().slice(0, 10);
+    // the week's p95 is under the 10-minute threshold; the slow day's is 20 minutes
+    expect(Number(r.evidence.p95_seconds)).toBeLessThan(600);
+    expect(r.status).toBe('alarm');
+    expect(r.evidence.worst_day).toBe(day);
+    expect(Number(r.evidence.worst_day_p95_seconds)).toBeCloseTo(1200, 0);
+    expect(r.evidence.days_over_threshold).toEqual([day]);
+    expect(r.reason).toContain(`The worst day, ${day}, had a p95 of 20 min`);
+    // a steady cluster's worst day is under the threshold
+    const healthy = row('healthy-eks', 'ingestion-lag');
+    expect(healthy.status).toBe('ok');
+    expect(Number(healthy.evidence.worst_day_p95_seconds)).toBeCloseTo(30, 0);
   });
 
   it('names the shared identity, its requests and addresses', () => {

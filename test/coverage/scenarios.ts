@@ -28,6 +28,8 @@ export interface Scenario {
   facts: PostureFact[];
   /** Raw lines appended to the file (e.g. cut CloudWatch events). */
   extraLines?: string[];
+  /** Thresholds for this cluster (the job file's coverage.clusters.<name>). */
+  coverage?: Record<string, unknown>;
   expect: string[];
 }
 
@@ -37,6 +39,10 @@ export interface Built {
   now: Date;
   /** Start (ms) of the first empty hour of the `gap` scenario's hole (3 hours). */
   holeStart: number;
+  /** Silences not aligned to clock hours (`gap-unaligned`, `gap-straddling`), from the last event to the next. */
+  silences: Record<'unaligned' | 'straddling' | 'under', { from: number; to: number }>;
+  /** Stretches of the day-by-day scenarios (ms): `reads-stop` has no reads, `lag-slow-day` is 20 minutes late. */
+  stretches: Record<'noReads' | 'slow', { from: number; to: number }>;
   scenarios: Scenario[];
   ids: Map<string, string[]>;
 }
@@ -62,7 +68,33 @@ const aksFacts = (categories: string[], table: 'AKSAudit' | 'AKSAuditAdmin'): Po
   fact('kubernetes_version', '1.30'),
 ];
 
+/** Unaligned silences, three and four days back (inside the window, away from the `gap` hole). */
+export function silencesFor(now: Date): Built['silences'] {
+  const day = Math.floor(now.getTime() / DAY) * DAY - 3 * DAY;
+  const at = (d: number, h: number, m: number) => d + h * HOUR + m * 60e3;
+  return {
+    // 2 h 58 min, 12:01-14:59: with gapHours 2 an alarm, with the exact times (not "13:00 to 15:00")
+    unaligned: { from: at(day, 12, 1), to: at(day, 14, 59) },
+    // 3 h 35 min, 13:12-16:47: only 14:00-16:00 are whole empty hours, so hour counting missed it with gapHours 3
+    straddling: { from: at(day, 13, 12), to: at(day, 16, 47) },
+    // 2 h 58 min on the day before: under gapHours 3, not a gap
+    under: { from: at(day - DAY, 12, 1), to: at(day - DAY, 14, 59) },
+  };
+}
+
+/** Day-by-day stretches: three whole UTC days without reads; six hours of slow delivery on one day. */
+export function stretchesFor(now: Date): Built['stretches'] {
+  const day = Math.floor(now.getTime() / DAY) * DAY;
+  return {
+    noReads: { from: day - 5 * DAY, to: day - 2 * DAY },
+    // 6 of the week's ~165 hours: too few to move the week's p95 (under 5%), a quarter of that day's events
+    slow: { from: day - 2 * DAY + 6 * HOUR, to: day - 2 * DAY + 12 * HOUR },
+  };
+}
+
 export function scenarios(now: Date, holeStart: number): Scenario[] {
+  const quiet = silencesFor(now);
+  const stretch = stretchesFor(now);
   const from = new Date(now.getTime() - 7 * DAY - HOUR);
   const end = new Date(now.getTime() - 2 * 60e3);
   const old = history(new Date(now.getTime() - 100 * DAY), from);
@@ -83,6 +115,8 @@ export function scenarios(now: Date, holeStart: number): Scenario[] {
       expect: ['audit-logging-enabled', 'events-present'],
     },
     { name: 'gap', provider: 'files', envelope: raw, events: dense({ holes: new Set([holeStart, holeStart + HOUR, holeStart + 2 * HOUR]) }), facts: [], expect: ['no-event-gaps'] },
+    { name: 'gap-unaligned', provider: 'eks', envelope: cw, events: dense({ silences: [quiet.unaligned] }), facts: eksFacts(), coverage: { gapHours: 2 }, expect: ['no-event-gaps'] },
+    { name: 'gap-straddling', provider: 'files', envelope: raw, events: dense({ silences: [quiet.straddling, quiet.under] }), facts: [], coverage: { gapHours: 3 }, expect: ['no-event-gaps'] },
     {
       name: 'aks-admin-only',
       provider: 'aks',
@@ -106,6 +140,24 @@ export function scenarios(now: Date, holeStart: number): Scenario[] {
     },
     { name: 'metadata-only', provider: 'files', envelope: raw, events: dense({ metadataOnly: true }), facts: [], expect: ['bodies-observed', 'blind-detections'] },
     { name: 'short-retention', provider: 'eks', envelope: cw, events: dense(), facts: eksFacts({ retention_days: fact('retention_days', 7) }), expect: ['retention-meets-target'] },
+    // retentionInDays absent: CloudWatch never expires the group, which meets any target
+    { name: 'retention-forever', provider: 'eks', envelope: cw, events: dense(), facts: eksFacts({ retention_days: fact('retention_days', null) }), expect: [] },
+    {
+      // _Default keeps 10 years but _Required only 400 days: the alarm must not offer to set _Default to the 730-day target
+      name: 'gke-required-short',
+      provider: 'gke',
+      envelope: { kind: 'gke', project: 'shop-prod-1234' },
+      events: dense(),
+      facts: [
+        fact('data_access_enabled', { ADMIN_READ: true, DATA_READ: true, DATA_WRITE: false }),
+        fact('default_bucket_retention_days', 3650),
+        fact('required_bucket_retention_days', 400),
+        fact('k8s_exclusions', []),
+      ],
+      coverage: { retentionTarget: '730d' },
+      // kubetrail holds 100 days: short of 730 as well
+      expect: ['retention-meets-target', 'history-meets-target'],
+    },
     {
       name: 'truncated-aks',
       provider: 'aks',
@@ -130,6 +182,34 @@ export function scenarios(now: Date, holeStart: number): Scenario[] {
       expect: ['truncated-events'],
     },
     { name: 'truncated-cloudwatch', provider: 'eks', envelope: cw, events: dense(), extraLines: [cut(1), cut(2)], facts: eksFacts(), expect: ['truncated-events'] },
+    {
+      // the week's read share is fine (about 20%), but three whole days had writes and not one get or list
+      name: 'reads-stop',
+      provider: 'files',
+      envelope: raw,
+      events: [
+        ...old,
+        ...traffic({ from, to: new Date(stretch.noReads.from) }),
+        ...traffic({ from: new Date(stretch.noReads.from), to: new Date(stretch.noReads.to), reads: false, watches: true }),
+        ...traffic({ from: new Date(stretch.noReads.to), to: end }),
+      ],
+      facts: [],
+      expect: ['reads-observed'],
+    },
+    {
+      // the week's p95 is 30 s; one day's is 20 min
+      name: 'lag-slow-day',
+      provider: 'eks',
+      envelope: cw,
+      events: [
+        ...old,
+        ...traffic({ from, to: new Date(stretch.slow.from) }),
+        ...traffic({ from: new Date(stretch.slow.from), to: new Date(stretch.slow.to), lagSeconds: 20 * 60 }),
+        ...traffic({ from: new Date(stretch.slow.to), to: end }),
+      ],
+      facts: eksFacts(),
+      expect: ['ingestion-lag'],
+    },
     { name: 'high-lag', provider: 'eks', envelope: cw, events: [...old, ...traffic({ from, to: new Date(now.getTime() - 15 * 60e3), lagSeconds: 20 * 60 })], facts: eksFacts(), expect: ['ingestion-lag'] },
     { name: 'shared-admin', provider: 'eks', envelope: cw, events: dense({ sharedAdminPerDay: 2 }), facts: eksFacts(), expect: ['shared-admin-identity'] },
     { name: 'no-pod-attribution', provider: 'eks', envelope: cw, events: dense({ podAttribution: false }), facts: eksFacts(), expect: ['sa-pod-attribution'] },
@@ -207,7 +287,11 @@ export async function buildScenarios(dir: string, only?: (s: Scenario) => boolea
   const clusters = list.map((s) => clusterEntry(s, dir));
   const job: LoadedJob = {
     path: join(dir, 'job.yaml'),
-    job: jobFileSchema.parse({ database: dbPath, clusters }),
+    job: jobFileSchema.parse({
+      database: dbPath,
+      clusters,
+      coverage: { clusters: Object.fromEntries(list.filter((s) => s.coverage).map((s) => [s.name, s.coverage])) },
+    }),
     resolvePath: (p) => p,
   };
   for (const s of list) {
@@ -218,7 +302,7 @@ export async function buildScenarios(dir: string, only?: (s: Scenario) => boolea
     if (r.status !== 'ok') throw new Error(`landing ${s.name} failed: ${r.error}`);
     await insertFacts(db, runId, s.name, s.provider, s.facts);
   }
-  return { db, job, now, holeStart, scenarios: list, ids };
+  return { db, job, now, holeStart, silences: silencesFor(now), stretches: stretchesFor(now), scenarios: list, ids };
 }
 
 function clusterEntry(s: Scenario, dir: string): Record<string, unknown> {

@@ -39,6 +39,8 @@ export interface TrafficOptions {
   to: Date;
   /** Hours (start times, ms) with no events at all. */
   holes?: Set<number>;
+  /** Silences not aligned to hours: no event strictly between `from` and `to` (ms), one event exactly at each end. */
+  silences?: { from: number; to: number }[];
   /** get/list requests (false: AKS kube-audit-admin, GKE without Data Access). */
   reads?: boolean;
   /** watch requests (kube-audit-admin keeps them; GKE without Data Access does not). */
@@ -117,7 +119,14 @@ export function traffic(o: TrafficOptions): GenEvent[] {
       out.push({ ...base, time: at(m), verb: 'update', resource: 'leases', apiGroup: 'coordination.k8s.io', namespace: 'kube-system', name: 'kube-scheduler', user: scheduler, level: level('RequestResponse'), requestObject: bodies ? schedLease : undefined, responseObject: bodies ? schedLease : undefined, userAgent: 'kube-scheduler/v1.30.2' });
     }
   }
-  return out.filter((e) => e.time.getTime() <= o.to.getTime()).sort((a, b) => a.time.getTime() - b.time.getTime());
+  for (const s of o.silences ?? []) {
+    for (const t of [s.from, s.to]) {
+      const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'kube-controller-manager' } };
+      out.push({ time: new Date(t), sourceIPs: ['10.0.1.15'], lagSeconds: o.lagSeconds, verb: 'update', resource: 'leases', apiGroup: 'coordination.k8s.io', namespace: 'kube-system', name: 'kube-controller-manager', user: controller, level: level('RequestResponse'), requestObject: bodies ? lease : undefined, responseObject: bodies ? lease : undefined, userAgent: 'kube-controller-manager/v1.30.2' });
+    }
+  }
+  const silent = (t: number) => (o.silences ?? []).some((s) => t > s.from && t < s.to);
+  return out.filter((e) => e.time.getTime() <= o.to.getTime() && !silent(e.time.getTime())).sort((a, b) => a.time.getTime() - b.time.getTime());
 }
 
 /** One quiet write a day: history further back than the dense window. */

@@ -13,6 +13,8 @@ import { HOUR, traffic, writeEvents } from '../coverage/traffic.js';
 const BIN = new URL('../../bin/kubetrail.js', import.meta.url).pathname;
 let dir: string;
 let holeStart: number;
+/** The silence around the hole: the last event before it and the first after (ms). */
+let silence: { last: number; next: number };
 
 function kubetrail(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, TZ: 'UTC', KUBETRAIL_LOG_LEVEL: 'warn' }, timeout: 120_000 });
@@ -25,6 +27,8 @@ beforeAll(() => {
   const now = Date.now();
   holeStart = Math.floor(now / HOUR) * HOUR - 30 * HOUR;
   const events = traffic({ from: new Date(now - 6 * 24 * HOUR), to: new Date(now - 2 * 60e3), holes: new Set([holeStart, holeStart + HOUR, holeStart + 2 * HOUR, holeStart + 3 * HOUR]) });
+  const times = events.map((e) => e.time.getTime());
+  silence = { last: Math.max(...times.filter((t) => t < holeStart)), next: Math.min(...times.filter((t) => t >= holeStart + 4 * HOUR)) };
   writeEvents(join(dir, 'logs', 'audit.log'), 'onprem', events, { kind: 'raw' });
   writeFileSync(
     join(dir, 'job.yaml'),
@@ -47,8 +51,11 @@ describe('kubetrail run, coverage and report', () => {
     }
     const weekly = JSON.parse(readFileSync(join(dir, 'out', 'weekly.json'), 'utf8'));
     const gap = weekly.clusters[0].checks.find((c: { checkId: string }) => c.checkId === 'no-event-gaps');
-    const from = new Date(holeStart).toISOString();
-    expect(gap.reason).toContain(`4 h without any audit event, from ${from.slice(0, 10)} ${from.slice(11, 16)} UTC`);
+    // measured event to event: the four empty hours plus the minutes on either side
+    const at = (t: number) => new Date(t).toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
+    const minutes = Math.floor((silence.next - silence.last) / 60e3);
+    expect(minutes).toBeGreaterThan(4 * 60);
+    expect(gap.reason).toContain(`${Math.floor(minutes / 60)} h ${minutes % 60} min without any audit event, from the last event at ${at(silence.last)} to the next at ${at(silence.next)}`);
   });
 
   it('coverage runs on its own and records a run', () => {

@@ -12,6 +12,13 @@ CREATE OR REPLACE TEMP MACRO kt_dur(s) AS CASE
   WHEN abs(s) < 172800 THEN CASE WHEN round(s / 3600, 1) = round(s / 3600) THEN format('{:d} h', CAST(round(s / 3600) AS BIGINT)) ELSE format('{:.1f} h', s / 3600) END
   ELSE CASE WHEN round(s / 86400, 1) = round(s / 86400) THEN format('{:d} days', CAST(round(s / 86400) AS BIGINT)) ELSE format('{:.1f} days', s / 86400) END
 END;
+-- A span in seconds as hours and minutes ("3 h 35 min", "2 h", "45 min"): exact enough to compare with a threshold in hours.
+CREATE OR REPLACE TEMP MACRO kt_hm(s) AS CASE
+  WHEN s IS NULL THEN 'n/a'
+  WHEN s < 3600 THEN format('{:d} min', CAST(floor(s / 60) AS BIGINT))
+  WHEN floor((s % 3600) / 60) = 0 THEN format('{:d} h', CAST(floor(s / 3600) AS BIGINT))
+  ELSE format('{:d} h {:d} min', CAST(floor(s / 3600) AS BIGINT), CAST(floor((s % 3600) / 60) AS BIGINT))
+END;
 CREATE OR REPLACE TEMP MACRO kt_days(d) AS CASE WHEN d = round(d) THEN format('{:d} days', CAST(d AS BIGINT)) ELSE format('{:.1f} days', d) END;
 -- Writes that the providers' audit policies log with their request body (Request or RequestResponse):
 -- create/update/patch on known API groups, minus what every managed policy keeps at Metadata (secrets,

@@ -9,7 +9,7 @@ const job = (coverage: unknown): LoadedJob => ({ path: 'j.yaml', job: jobFileSch
 describe('coverage section', () => {
   it('applies the defaults when the section is absent', () => {
     expect(thresholdsFor(job(undefined), 'prod', 'eks')).toEqual({
-      windowMs: 7 * 86400e3, retentionTargetDays: 90, gapHours: 2, minEventsPerHour: 5, minRequests: 50,
+      windowMs: 7 * 86400e3, retentionTargetDays: 90, gapHours: 2, minEventsPerHour: 5, minEventsPerDay: 50, minRequests: 50,
       freshnessSeconds: 1800, lagP95Seconds: 600, minReadShare: 0.01, minBodyShare: 0.8, minPodAttribution: 0.9, maxTruncated: 0,
     });
     expect(thresholdsFor(job(undefined), 'onprem', 'files').freshnessSeconds).toBe(7200);

@@ -25,10 +25,12 @@ const tunables = {
   window: duration('coverage.window').optional(),
   /** How long audit events must stay available (provider retention, and history kubetrail holds). */
   retentionTarget: duration('coverage.retentionTarget').optional(),
-  /** A silent stretch of at least this many whole hours is a gap. */
+  /** A silence of at least this many hours (last event before to first event after) is a gap. */
   gapHours: z.number().int().min(1).max(168).optional(),
   /** Below this median of events per active hour a cluster is too quiet to judge gaps. */
   minEventsPerHour: z.number().min(0).optional(),
+  /** A UTC day with fewer events is not judged on its own (reads per day, ingestion lag per day). */
+  minEventsPerDay: z.number().int().min(1).optional(),
   /** Below this many requests in the window, shares (reads, bodies, attribution) are not judged. */
   minRequests: z.number().int().min(1).optional(),
   /** Newest event older than this (at the last pull) is stale. */
@@ -72,6 +74,7 @@ export const COVERAGE_DEFAULTS = {
   retentionTarget: 90 * DAY,
   gapHours: 2,
   minEventsPerHour: 5,
+  minEventsPerDay: 50,
   minRequests: 50,
   freshness: { eks: 30 * MIN, gke: 15 * MIN, aks: 30 * MIN, files: 2 * HOUR },
   lagP95: { eks: 10 * MIN, gke: 5 * MIN, aks: 10 * MIN, files: 15 * MIN },
