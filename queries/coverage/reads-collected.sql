@@ -8,7 +8,8 @@
 --   WebSocket exec (a get on pods/exec) are invisible. AKS: the kube-audit category keeps every request,
 --   kube-audit-admin (Microsoft's cost advice) drops every get and list. GKE: reads are Data Access logs
 --   (ADMIN_READ, DATA_READ), off by default and billed; a log exclusion on the _Default sink can drop them
---   too. EKS: the fixed policy logs reads at Request level. Self-hosted: the policy file decides (see
+--   too; a project whose own policy leaves them off while Data Access entries arrive has them turned on by
+--   a folder or the organisation (not read by kubetrail), which is ok. EKS: the fixed policy logs reads at Request level. Self-hosted: the policy file decides (see
 --   reads-observed).
 -- thresholds: none
 -- remediation:
@@ -27,8 +28,17 @@
 --     Remove exclusions that drop k8s.io entries: gcloud logging sinks update _Default --project={{project}} --remove-exclusions=<name>
 --   files: |-
 --     Log reads in the audit policy (before any catch-all rule): - level: Request / verbs: ["get", "list", "watch"]
-WITH f AS (
-  SELECT c.cluster, c.provider, m.facts,
+WITH da AS (
+  -- Data Access entries that arrived: proof the logs are on somewhere (a folder or organisation policy
+  -- can enable them; kubetrail reads the project's policy only).
+  SELECT e.cluster, count(*) AS n
+  FROM audit_events e JOIN kt_cov_clusters c USING (cluster)
+  WHERE c.provider = 'gke' AND e.event_time >= c.window_start AND e.event_time <= c.now_at
+    AND e.log_name LIKE '%cloudaudit.googleapis.com\%2Fdata\_access' ESCAPE '\'
+  GROUP BY e.cluster
+),
+f AS (
+  SELECT c.cluster, c.provider, m.facts, coalesce(da.n, 0) AS da_entries, c.window_days,
          kt_known(m.facts, 'audit_log_enabled') AS eks_known,
          CAST(kt_val(m.facts, 'audit_log_enabled') AS BOOLEAN) AS eks_enabled,
          kt_known(m.facts, 'diagnostic_categories') AS cat_known,
@@ -39,7 +49,7 @@ WITH f AS (
          coalesce(CAST(json_extract(kt_val(m.facts, 'data_access_enabled'), '$.DATA_READ') AS BOOLEAN), false) AS data_read,
          kt_val(m.facts, 'k8s_exclusions') AS exclusions,
          coalesce(json_array_length(kt_val(m.facts, 'k8s_exclusions')), 0) AS n_exclusions
-  FROM kt_cov_clusters c LEFT JOIN kt_cov_fact_map m USING (cluster)
+  FROM kt_cov_clusters c LEFT JOIN kt_cov_fact_map m USING (cluster) LEFT JOIN da USING (cluster)
 ),
 j AS (
   SELECT *,
@@ -55,6 +65,7 @@ j AS (
         ELSE 'unknown' END
       WHEN 'gke' THEN CASE
         WHEN NOT da_known THEN 'unknown'
+        WHEN NOT (admin_read AND data_read) AND da_entries > 0 AND n_exclusions = 0 THEN 'ok'
         WHEN NOT (admin_read AND data_read) THEN 'alarm'
         WHEN n_exclusions > 0 THEN 'alarm'
         ELSE 'ok' END
@@ -75,6 +86,9 @@ SELECT cluster, status,
     WHEN provider = 'aks' AND status = 'info' THEN 'Neither kube-audit nor kube-audit-admin is collected (see audit-logging-enabled).'
     WHEN provider = 'aks' THEN 'Could not read the diagnostic settings: ' || kt_why(facts, 'diagnostic_categories') || '.'
     WHEN status = 'unknown' THEN 'Could not read the project''s Data Access audit configuration: ' || kt_why(facts, 'data_access_enabled') || '.'
+    WHEN NOT (admin_read AND data_read) AND status = 'ok' THEN 'The project''s IAM policy does not turn on Data Access audit logs, but '
+      || kt_n(da_entries) || ' Data Access entries arrived in the last ' || kt_days(window_days)
+      || ': a folder or organisation policy turns them on (kubetrail reads the project policy only). Reads are collected.'
     WHEN NOT (admin_read AND data_read) THEN 'Data Access audit logs are off for '
       || array_to_string(list_filter(['ADMIN_READ', 'DATA_READ'], lambda k: (k = 'ADMIN_READ' AND NOT admin_read) OR (k = 'DATA_READ' AND NOT data_read)), ' and ')
       || ': GKE writes no get, list or watch to the log, so secret reads, enumeration and WebSocket exec are invisible.'
@@ -84,6 +98,6 @@ SELECT cluster, status,
   END AS reason,
   CAST(json_object('diagnostic_categories', categories, 'audit_table', audit_table,
     'data_access_enabled', kt_val(facts, 'data_access_enabled'), 'k8s_exclusions', exclusions,
-    'audit_log_enabled', eks_enabled) AS JSON) AS evidence,
+    'audit_log_enabled', eks_enabled, 'data_access_entries', CASE WHEN provider = 'gke' THEN da_entries END) AS JSON) AS evidence,
   NULL AS remediation
 FROM j

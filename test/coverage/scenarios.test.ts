@@ -138,6 +138,12 @@ describe('coverage scenarios', () => {
 
   it('names the missing GKE Data Access log types and the blind detections', () => {
     expect(row('gke-no-data-access', 'reads-collected').reason).toContain('Data Access audit logs are off for ADMIN_READ and DATA_READ');
+    // the same project policy, but Data Access entries arrive: turned on above the project, not an alarm
+    const above = row('gke-data-access-from-folder', 'reads-collected');
+    expect(above.status).toBe('ok');
+    expect(above.reason).toContain('a folder or organisation policy turns them on');
+    expect(above.evidence.data_access_entries).toBeGreaterThan(0);
+    expect(row('gke-no-data-access', 'reads-collected').evidence.data_access_entries).toBe(0);
     const blind = row('gke-no-data-access', 'blind-detections');
     const list = blind.evidence.blind as { id: string; missing: string[]; provider_limit: string | null }[];
     expect(list.map((b) => [b.id, b.missing, b.provider_limit])).toEqual([

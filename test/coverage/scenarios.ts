@@ -107,6 +107,42 @@ export function scenarios(now: Date, holeStart: number): Scenario[] {
     { name: 'healthy-eks', provider: 'eks', envelope: cw, events: dense(), facts: eksFacts(), expect: [] },
     { name: 'healthy-files', provider: 'files', envelope: raw, events: dense(), facts: [], expect: [] },
     {
+      name: 'healthy-gke',
+      provider: 'gke',
+      envelope: { kind: 'gke', project: 'shop-prod-1234' },
+      events: dense(),
+      facts: [
+        fact('data_access_enabled', { ADMIN_READ: true, DATA_READ: true, DATA_WRITE: false, service: 'container.googleapis.com' }),
+        fact('default_bucket_retention_days', 400),
+        fact('required_bucket_retention_days', 400),
+        fact('k8s_exclusions', []),
+      ],
+      expect: [],
+    },
+    {
+      name: 'healthy-aks',
+      provider: 'aks',
+      envelope: { kind: 'azure', category: 'kube-audit', resourceId: AKS_ID },
+      events: dense(),
+      facts: aksFacts(['kube-audit'], 'AKSAudit'),
+      expect: [],
+    },
+    {
+      // The project's IAM policy has no auditConfigs, yet Data Access entries arrive: a folder or the
+      // organisation turned them on (kubetrail reads the project policy only). Not an alarm.
+      name: 'gke-data-access-from-folder',
+      provider: 'gke',
+      envelope: { kind: 'gke', project: 'shop-prod-1234' },
+      events: dense(),
+      facts: [
+        fact('data_access_enabled', { ADMIN_READ: false, DATA_READ: false, DATA_WRITE: false }),
+        fact('default_bucket_retention_days', 400),
+        fact('required_bucket_retention_days', 400),
+        fact('k8s_exclusions', []),
+      ],
+      expect: [],
+    },
+    {
       name: 'logging-off',
       provider: 'eks',
       envelope: cw,
