@@ -20,6 +20,7 @@ import { writeAks } from './write-aks.js';
 import { writeEks } from './write-eks.js';
 import { isDataAccess, writeGke } from './write-gke.js';
 import { writeOnprem } from './write-onprem.js';
+import { demoPosture, type ClusterPosture } from './posture.js';
 
 export const DEFAULT_SEED = 'kubetrail-demo-1';
 
@@ -57,6 +58,8 @@ export interface DemoResult {
   gaps: Gaps;
   story: Story;
   clusters: ClusterSummary[];
+  /** What the managed clusters' provider APIs say about their audit configuration (not in the files: `kubetrail demo` records it). */
+  posture: ClusterPosture[];
 }
 
 export function gapsOf(week: Week): Gaps {
@@ -144,7 +147,7 @@ export function generateDemo(opts: DemoOptions): DemoResult {
     const requests = t.requests.length;
     clusters.push({ name, provider: t.profile.provider, dir: name, requests, events: out.files.reduce((s, f) => s + f.records, 0), files: out.files, perDay, quietestHour: Math.min(...active), busiestHour: Math.max(...active) });
   }
-  const result: DemoResult = { week, seed, gaps, story, clusters };
+  const result: DemoResult = { week, seed, gaps, story, clusters, posture: demoPosture(gaps.gkeDataAccessFromUs) };
   writeFileSync(join(opts.out, 'manifest.json'), JSON.stringify(manifest(result), null, 2) + '\n');
   return result;
 }
