@@ -32,18 +32,105 @@ export interface StoryRow {
   request: Request;
 }
 
+export interface StoryStep {
+  step: number;
+  /** Where it happens. */
+  cluster: string;
+  title: string;
+  detail: string;
+  /**
+   * The detections (queries/detections ids) built to catch this step: each must report a finding on the
+   * step's cluster with one of the step's requests as evidence (test/demo/story.test.ts checks it).
+   */
+  detections: string[];
+}
+
 export interface Story {
   rows: StoryRow[];
-  /** Step titles in order. */
-  steps: Array<{ step: number; title: string; detail: string }>;
+  /** The steps in order. */
+  steps: StoryStep[];
 }
+
+/** The story's steps: what happens where, and which detections are built to catch it. */
+export const STORY_STEPS: readonly StoryStep[] = [
+  {
+    step: 0,
+    cluster: 'demo-eks',
+    title: 'Prelude: anonymous user bound to ClusterRole view',
+    detail: 'kubernetes-admin (the shared admin mapping; extra.arn names maria.santos) binds system:anonymous to "view" to unblock a legacy metrics probe.',
+    detections: ['anonymous-granted-permissions', 'rbac-binding-changed'],
+  },
+  {
+    step: 1,
+    cluster: 'demo-eks',
+    title: 'Anonymous access allowed',
+    detail: 'An unauthenticated client lists namespaces and every pod; discovery and secrets stay forbidden.',
+    detections: ['anonymous-request-allowed'],
+  },
+  {
+    step: 2,
+    cluster: 'demo-eks',
+    title: 'Permission discovery: kubectl auth can-i --list and access-matrix',
+    detail: 'The leaked long-lived key of IAM user svc-reporting (mapped to reporting-bot) is used from the same address: a rules review, then a recon tool sweeps access reviews.',
+    detections: ['recon-tool-user-agent'],
+  },
+  {
+    step: 3,
+    cluster: 'demo-eks',
+    title: 'Exec into pods (WebSocket get, then SPDY create)',
+    detail: 'A shell in a payments pod with a current kubectl (WebSocket: audited as get on pods/exec), then in a shop pod with an old kubectl (SPDY: create).',
+    detections: ['pod-exec', 'exec-shell-or-download-tool'],
+  },
+  {
+    step: 4,
+    cluster: 'demo-eks',
+    title: 'Secret dump: cluster-wide list and a burst of GETs',
+    detail: 'All Secrets are listed at once (/api/v1/secrets), then read one by one by a Python client; among them Argo CD\'s credentials for demo-onprem.',
+    detections: ['secrets-list-cluster-wide', 'secrets-read-burst', 'secret-read-by-unusual-client'],
+  },
+  {
+    step: 5,
+    cluster: 'demo-onprem',
+    title: 'Pivot to demo-onprem: privileged hostPID pod with hostPath / in kube-system',
+    detail: 'Argo CD\'s argocd-manager token (a legacy Secret-based token, cluster-wide rights) is used from the attacker\'s address: a rules review, a privileged pod mounting the node\'s root, and a shell in it.',
+    detections: [
+      'system-identity-from-public-ip', 'permission-check', 'privileged-container', 'host-pid-pod', 'host-network-pod', 'sensitive-hostpath-mount',
+      'workload-in-system-namespace', 'exec-in-system-namespace', 'exec-shell-or-download-tool',
+    ],
+  },
+  {
+    step: 6,
+    cluster: 'demo-onprem',
+    title: 'Persistence: ServiceAccount bound to cluster-admin',
+    detail: 'A service account that looks like maintenance, and a ClusterRoleBinding giving it cluster-admin.',
+    detections: ['serviceaccount-created-in-system-namespace', 'cluster-admin-binding', 'serviceaccount-writes-rbac', 'rbac-binding-changed'],
+  },
+  {
+    step: 7,
+    cluster: 'demo-onprem',
+    title: 'TokenRequest for the new service account',
+    detail: 'A year-long token for cluster-maintenance (TokenRequest; audited at Metadata, so the token itself is never in the log).',
+    detections: ['serviceaccount-token-created'],
+  },
+  {
+    step: 8,
+    cluster: 'demo-onprem',
+    title: 'Events deleted',
+    detail: 'With the minted token, the events that name the node-shell pod are deleted from kube-system.',
+    detections: ['events-deleted', 'system-identity-from-public-ip'],
+  },
+];
 
 const id = (key: string) => namedUuid(`story/${key}`);
 
 /** Adds to `story` as the steps are told (clusters are generated one after the other, to save memory). */
 function teller(story: Story, t: ClusterTraffic) {
   return {
-    step: (n: number, title: string, detail: string) => void story.steps.push({ step: n, title, detail }),
+    step: (n: number) => {
+      const def = STORY_STEPS.find((s) => s.step === n)!;
+      if (def.cluster !== t.profile.name) throw new Error(`story step ${n} belongs to ${def.cluster}, not ${t.profile.name}`);
+      story.steps.push(def);
+    },
     row: (n: number, _t: ClusterTraffic, r: Request) => {
       story.rows.push({ step: n, title: story.steps.find((s) => s.step === n)!.title, cluster: t.profile.name, request: r });
       return r;
@@ -64,7 +151,7 @@ export function attackOnEks(eks: ClusterTraffic, story: Story): void {
   const { step, row, T } = teller(story, eks);
 
   // 0. Wednesday afternoon: a "temporary" binding gives the anonymous user read access
-  step(0, 'Prelude: anonymous user bound to ClusterRole view', 'kubernetes-admin (the shared admin mapping; extra.arn names maria.santos) binds system:anonymous to "view" to unblock a legacy metrics probe.');
+  step(0);
   {
     const at = T(2, '15:20:41', 310);
     const body = crb('legacy-metrics-anonymous', 'view', { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:anonymous' }, namedUuid('eks/crb/legacy-metrics-anonymous'), at);
@@ -73,7 +160,7 @@ export function attackOnEks(eks: ClusterTraffic, story: Story): void {
   }
 
   // 1. Thursday 22:41: the scanner comes back and finds it
-  step(1, 'Anonymous access allowed', 'An unauthenticated client lists namespaces and every pod; discovery and secrets stay forbidden.');
+  step(1);
   const anonReason = 'RBAC: allowed by ClusterRoleBinding "legacy-metrics-anonymous" of ClusterRole "view" to User "system:anonymous"';
   row(1, eks, eks.push(nonResourceCall({ auditID: id('1-anonymous-api'), at: T(3, '22:41:07', 112), path: '/api', user: ANONYMOUS, ip: ATTACKER_IP, ua: 'curl/8.5.0', code: 403 })));
   row(1, eks, eks.add({ auditID: id('1-anonymous-namespaces'), at: T(3, '22:41:19', 845), verb: 'list', resource: 'namespaces', user: ANONYMOUS, ip: ATTACKER_IP, ua: 'curl/8.5.0', reason: anonReason, durationUs: 4_100 }));
@@ -81,7 +168,7 @@ export function attackOnEks(eks: ClusterTraffic, story: Story): void {
   row(1, eks, eks.add({ auditID: id('1-anonymous-secrets'), at: T(3, '22:41:40', 402), verb: 'list', resource: 'secrets', user: ANONYMOUS, ip: ATTACKER_IP, ua: 'curl/8.5.0', code: 403, durationUs: 800 }));
 
   // 2. With svc-reporting's leaked access key: what may I do?
-  step(2, 'Permission discovery: kubectl auth can-i --list and access-matrix', 'The leaked long-lived key of IAM user svc-reporting (mapped to reporting-bot) is used from the same address: a rules review, then a recon tool sweeps access reviews.');
+  step(2);
   const rules = [
     { verbs: ['get', 'list', 'watch'], apiGroups: [''], resources: ['pods', 'namespaces', 'secrets', 'services', 'configmaps'] },
     { verbs: ['create', 'get'], apiGroups: [''], resources: ['pods/exec'] },
@@ -108,7 +195,7 @@ export function attackOnEks(eks: ClusterTraffic, story: Story): void {
   });
 
   // 3. Exec into pods: WebSocket (verb get) and SPDY (verb create)
-  step(3, 'Exec into pods (WebSocket get, then SPDY create)', 'A shell in a payments pod with a current kubectl (WebSocket: audited as get on pods/exec), then in a shop pod with an old kubectl (SPDY: create).');
+  step(3);
   const payments = eks.apps.find((a) => a.app.name === 'payments-api')!;
   const checkout = eks.apps.find((a) => a.app.name === 'checkout-web')!;
   const t3 = T(3, '22:47:55', 204);
@@ -121,7 +208,7 @@ export function attackOnEks(eks: ClusterTraffic, story: Story): void {
     query: 'command=sh&command=-c&command=env&container=checkout-web&stderr=true&stdout=true', user: EKS_REPORTING_BOT, ip: ATTACKER_IP, ua: KUBECTL_SPDY, reason: REPORTING_REASON, durationUs: 1_300_000 }));
 
   // 4. Secrets: one cluster-wide list, then a burst of reads
-  step(4, 'Secret dump: cluster-wide list and a burst of GETs', 'All Secrets are listed at once (/api/v1/secrets), then read one by one by a Python client; among them Argo CD\'s credentials for demo-onprem.');
+  step(4);
   row(4, eks, eks.add({ auditID: id('4-list-all-secrets'), at: T(3, '22:55:30', 77), verb: 'list', resource: 'secrets', query: 'limit=500', user: EKS_REPORTING_BOT, ip: ATTACKER_IP, ua: KUBECTL, reason: REPORTING_REASON, durationUs: 38_000 }));
   const targets: Array<[string, string, number]> = [
     ['payments', 'payments-db', 200], ['payments', 'stripe-api-key', 200], ['payments', 'payments-api-config', 200], ['shop', 'catalog-db', 200], ['shop', 'checkout-web-config', 200],
@@ -140,7 +227,7 @@ export function attackOnEks(eks: ClusterTraffic, story: Story): void {
 export function attackOnOnprem(onprem: ClusterTraffic, story: Story): void {
   const { step, row, T } = teller(story, onprem);
   // 5. demo-onprem with Argo CD's argocd-manager token: look around, start a host-root pod
-  step(5, 'Pivot to demo-onprem: privileged hostPID pod with hostPath / in kube-system', 'Argo CD\'s argocd-manager token (a legacy Secret-based token, cluster-wide rights) is used from the attacker\'s address: a rules review, a privileged pod mounting the node\'s root, and a shell in it.');
+  step(5);
   const argoReason = 'RBAC: allowed by ClusterRoleBinding "argocd-manager-role-binding" of ClusterRole "argocd-manager-role" to ServiceAccount "argocd-manager/kube-system"';
   const legacy = { 'authentication.k8s.io/legacy-token': 'argocd-manager-token-7wq2d' };
   row(5, onprem, onprem.add({ auditID: id('5-onprem-can-i'), at: T(3, '23:01:44', 918), verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectrulesreviews',
@@ -173,7 +260,7 @@ export function attackOnOnprem(onprem: ClusterTraffic, story: Story): void {
     query: 'command=sh&container=shell&stdin=true&stdout=true&tty=true', user: ONPREM_ARGOCD, ip: ATTACKER_IP, ua: KUBECTL, reason: argoReason, annotations: legacy, durationUs: 201_000_000 }));
 
   // 6. Persistence: a new service account bound to cluster-admin
-  step(6, 'Persistence: ServiceAccount bound to cluster-admin', 'A service account that looks like maintenance, and a ClusterRoleBinding giving it cluster-admin.');
+  step(6);
   const saUid = namedUuid('onprem/sa/cluster-maintenance');
   const t6 = T(3, '23:08:12', 380);
   const saBody = { kind: 'ServiceAccount', apiVersion: 'v1', metadata: { name: 'cluster-maintenance', namespace: 'kube-system' } };
@@ -185,7 +272,7 @@ export function attackOnOnprem(onprem: ClusterTraffic, story: Story): void {
     body: { ...binding, metadata: { name: binding.metadata.name } }, response: { ...binding, metadata: { ...binding.metadata, resourceVersion: onprem.nextRv() } }, durationUs: 7_300 }));
 
   // 7. A token for it
-  step(7, 'TokenRequest for the new service account', 'A year-long token for cluster-maintenance (TokenRequest; audited at Metadata, so the token itself is never in the log).');
+  step(7);
   const jti = namedUuid('story/token-jti');
   row(7, onprem, onprem.add({ auditID: id('7-token-request'), at: T(3, '23:09:05', 66), verb: 'create', resource: 'serviceaccounts', namespace: 'kube-system', name: 'cluster-maintenance', subresource: 'token',
     user: ONPREM_ARGOCD, ip: ATTACKER_IP, ua: KUBECTL, reason: argoReason, annotations: { ...legacy, 'authentication.kubernetes.io/issued-credential-id': `JTI=${jti}` },
@@ -193,7 +280,7 @@ export function attackOnOnprem(onprem: ClusterTraffic, story: Story): void {
     durationUs: 4_400 }));
 
   // 8. Covering tracks, with the new identity
-  step(8, 'Events deleted', 'With the minted token, the events that name the node-shell pod are deleted from kube-system.');
+  step(8);
   const maint: UserInfo = {
     username: 'system:serviceaccount:kube-system:cluster-maintenance', uid: saUid,
     groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'],

@@ -53,7 +53,7 @@ export interface ClusterProfile {
   extraLeases: Array<[Actor, string]>;
 }
 
-const K8S = 'v1.31.2';
+export const K8S = 'v1.31.2';
 const COMMIT = '5864a4677267e6adeae276ad85882a8714d69d9d'.slice(0, 7);
 const kubectl = (os: string, v = K8S, c = COMMIT) => `kubectl/${v} (${os}) kubernetes/${c}`;
 const controlPlane = (bin: string, v = K8S, c = COMMIT) => `${bin}/${v} (linux/amd64) kubernetes/${c}`;
@@ -75,7 +75,7 @@ const APPS: App[] = [
 ];
 
 // ---- demo-eks: us-east-1, account 111122223333, IAM identities mapped through aws-auth ----
-const AWS_ACCOUNT = '111122223333';
+export const AWS_ACCOUNT = '111122223333';
 const eksIam = (username: string, groups: string[], role: string, session: string, principalId: string, keyId: string): UserInfo => ({
   username,
   uid: `aws-iam-authenticator:${AWS_ACCOUNT}:${principalId}`,
@@ -107,7 +107,7 @@ const eksNode = (ip: string, instance: string): Node => {
     },
   };
 };
-const EKS_VERSION = 'v1.31.2-eks-7f9249a';
+export const EKS_VERSION = 'v1.31.2-eks-7f9249a';
 
 export const EKS_ADMIN = eksIam('kubernetes-admin', ['system:masters'], 'PlatformAdmin', 'maria.santos', 'AROAYDEMOPLATFORM0001', 'ASIAYDEMOMARIA7EXAMPLE');
 

@@ -1,5 +1,6 @@
 /** STORY.md: the attack step by step with every audit ID, and what the dataset holds (for tests and people). */
-import type { DemoResult } from './demo.js';
+import { GAP_ALARMS, type DemoResult } from './demo.js';
+import { EKS_LAG } from './write-eks.js';
 
 const iso = (us: number) => new Date(Math.floor(us / 1000)).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 
@@ -22,7 +23,7 @@ export function renderStory(r: DemoResult): string {
   for (const s of story.steps) {
     const rows = story.rows.filter((x) => x.step === s.step);
     const first = rows[0]!.request;
-    out.push(`${s.step}. **${s.title}** (${iso(first.receivedUs)}, ${rows[0]!.cluster}). ${s.detail}`);
+    out.push(`${s.step}. **${s.title}** (${iso(first.receivedUs)}, ${rows[0]!.cluster}). ${s.detail} Detections: ${s.detections.map((d) => `\`${d}\``).join(', ')}.`);
   }
   out.push('');
   out.push('## Every request of the story', '');
@@ -52,12 +53,27 @@ export function renderStory(r: DemoResult): string {
   out.push('');
 
   out.push('## The clusters and their gaps', '');
-  out.push('| Cluster | Envelope (files under data/demo/input/<cluster>/) | Audit policy | Gap to find |');
-  out.push('|---|---|---|---|');
-  out.push(`| demo-eks | CloudWatch Logs FilterLogEvents events, JSON lines per day; the last day as \`aws logs filter-log-events\` output | EKS (reference + aws-auth) | ingestion lag of ~9 min instead of ~20 s from ${iso(gaps.eksSlowIngestion.fromUs)} to ${iso(gaps.eksSlowIngestion.toUs)}; shared identity kubernetes-admin; \`events\` never audited |`);
-  out.push(`| demo-gke | Cloud Logging LogEntry (AuditLog): JSON lines per log and day; the last day as a \`gcloud logging read --format=json\` array | GKE (reference) | Admin Activity only until Data Access was turned on at ${iso(gaps.gkeDataAccessFromUs)}: no reads before |`);
-  out.push(`| demo-aks | Azure diagnostic records (\`{"records": [...]}\` Event Hub messages) until ${iso(gaps.aksLogAnalyticsFromUs)}, then AKSAuditAdmin rows | AKS, category kube-audit-admin | admin-only: no get or list at all (secret reads, WebSocket exec invisible); shared identity masterclient; a few bodies "skipped-too-big-size-object" |`);
-  out.push(`| demo-onprem | raw audit.k8s.io/v1 Events: \`audit-<rotation time>.log.gz\`, \`audit.log.1\`, \`audit.log\` | reference + 3 local rules (CI writes at RequestResponse, exec every stage, events delete) | no events at all from ${iso(gaps.onpremHole.fromUs)} to ${iso(gaps.onpremHole.toUs)} while the other clusters are busy; a Secret written by CI carries its value in the log (kubetrail must redact it) |`);
+  out.push('`Provider settings` is what the provider\'s API says today (src/demo/posture.ts): the files cannot carry it, so `kubetrail demo`');
+  out.push('records it as the run\'s posture facts, as a pull from the cloud would. `Coverage alarms` are the checks the weekly report raises');
+  out.push('for the cluster; every other check is ok or info.', '');
+  out.push('| Cluster | Envelope (files under data/demo/input/<cluster>/) | Audit policy | Provider settings | Gap to find | Coverage alarms |');
+  out.push('|---|---|---|---|---|---|');
+  const settings = (name: string) => r.posture.find((p) => p.cluster === name)?.summary ?? 'none: self-hosted, no provider API';
+  const lag = `~${EKS_LAG.slowMs / 60_000} min instead of ~${EKS_LAG.usualMs / 1000} s`;
+  const rows: Array<[string, string, string, string]> = [
+    ['demo-eks', 'CloudWatch Logs FilterLogEvents events, JSON lines per day; the last day as `aws logs filter-log-events` output', 'EKS (reference + aws-auth)',
+      `ingestion lag of ${lag} from ${iso(gaps.eksSlowIngestion.fromUs)} to ${iso(gaps.eksSlowIngestion.toUs)}; \`events\` never audited (events-deleted cannot work here); kubernetes-admin is a shared username, but extra.arn names the IAM session behind each request, so it does not count as a shared identity`],
+    ['demo-gke', 'Cloud Logging LogEntry (AuditLog): JSON lines per log and day; the last day as a `gcloud logging read --format=json` array', 'GKE (reference)',
+      `Admin Activity only until Data Access was turned on at ${iso(gaps.gkeDataAccessFromUs)}: no reads before`],
+    ['demo-aks', `Azure diagnostic records (\`{"records": [...]}\` Event Hub messages) until ${iso(gaps.aksLogAnalyticsFromUs)}, then AKSAuditAdmin rows`, 'AKS, category kube-audit-admin',
+      'admin-only: no get or list at all (secret reads, WebSocket exec invisible; the detections that need reads are blind); shared identity masterclient; a few bodies "skipped-too-big-size-object"'],
+    ['demo-onprem', 'raw audit.k8s.io/v1 Events: `audit-<rotation time>.log.gz`, `audit.log.1`, `audit.log`', 'reference + 3 local rules (CI writes at RequestResponse, exec every stage, events delete)',
+      `no events at all from ${iso(gaps.onpremHole.fromUs)} to ${iso(gaps.onpremHole.toUs)} while the other clusters are busy; shared identity kubernetes-admin (kubeadm's admin.conf); service-account tokens used outside any pod (Argo CD's argocd-manager, CI's deployer) name no pod; a Secret written by CI carries its value in the log (kubetrail must redact it)`],
+  ];
+  for (const [name, envelope, policy, gap] of rows) {
+    const alarms = GAP_ALARMS[name]!.length ? GAP_ALARMS[name]!.join(', ') : 'none';
+    out.push(`| ${name} | ${envelope} | ${policy} | ${settings(name)} | ${gap} | ${alarms} |`);
+  }
   out.push('');
   out.push('## Volumes', '');
   out.push('| Cluster | Records | Files | MB | Records per day (Mon..Sun) | Per hour: quietest, busiest |');

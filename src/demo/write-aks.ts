@@ -14,7 +14,7 @@ import { eventJson, type AuditEvent, US } from './request.js';
 import { dateOf, dayIndex, DAY_US, isoFraction, type Week } from './timeline.js';
 
 const TENANT = '72f988bf-0000-4c1a-9b2d-3e4f5a6b7c8d';
-const WORKSPACE_CUSTOMER_ID = 'b3c4d5e6-f7a8-4b9c-8d0e-1f2a3b4c5d6e';
+export const WORKSPACE_CUSTOMER_ID = 'b3c4d5e6-f7a8-4b9c-8d0e-1f2a3b4c5d6e';
 const TOO_BIG = 'skipped-too-big-size-object';
 const API_PODS = ['kube-apiserver-6d9c8b7f5-kx2lp', 'kube-apiserver-6d9c8b7f5-q8mzt'];
 

@@ -6,7 +6,8 @@ mitre: [T1552.007]
 needs: [metadata, read-verbs]
 description: >-
   A successful get, list or watch of Secrets from a client people script with rather than kubectl or a
-  controller (curl, wget, python, Go's default http client, ...; or no user agent at all), or by an
+  controller (curl, wget, python - including the official Kubernetes Python client, whose user agent is
+  OpenAPI-Generator/<version>/python -, Go's default http client, ...; or no user agent at all), or by an
   anonymous request. Stolen service-account tokens are typically used this way, from inside a pod or from
   outside. Reads are only logged where they are (not with AKS kube-audit-admin, not on GKE without Data
   Access logs). The user agent is chosen by the client, so this catches the careless.
@@ -20,7 +21,7 @@ tags: [credential-access]
 parameters:
   clients:
     type: string
-    default: "(?i)^(curl|wget|python|aiohttp|go-http-client|node-fetch|axios|okhttp|postmanruntime|insomnia|httpie|libwww-perl|java-http-client|apache-httpclient|powershell|ruby|php)"
+    default: "(?i)^(curl|wget|python|aiohttp|go-http-client|node-fetch|axios|okhttp|postmanruntime|insomnia|httpie|libwww-perl|java-http-client|apache-httpclient|powershell|ruby|php|openapi-generator/[^/]+/python)"
     description: regular expression (RE2) for user agents of scripted clients (an empty user agent always counts)
 references: [Falco K8s Secret Get Successfully, Elastic Kubernetes secret access by unusual user agent, GuardDuty CredentialAccess:Kubernetes/AnomalousBehavior.SecretsAccessed]
 */

@@ -1,7 +1,8 @@
 /**
  * `kubetrail demo` (what `npm start` runs): generate the offline data set — a week of four clusters in
  * EKS, GKE, AKS and self-hosted envelopes, ending now, with an attack story and coverage gaps (see
- * src/demo/STORY.md) — then run jobs/demo.yaml on it and say where the results are. Each demo starts
+ * src/demo/STORY.md) — record the managed clusters' posture (src/demo/posture.ts: what their providers'
+ * APIs would say, which files cannot carry), then run jobs/demo.yaml on it and say where the results are. Each demo starts
  * from scratch: its data and database are replaced, so the week always ends now.
  */
 import { existsSync, rmSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { generateDemo } from '../../demo/demo.js';
+import { recordDemoPosture } from '../../demo/posture.js';
 import { runAll } from '../../pipeline/run-all.js';
 import { handle, openJob } from '../context.js';
 import type { SetExit } from '../main.js';
@@ -41,6 +43,8 @@ export function registerDemo(program: Command, set: SetExit): void {
             `demo data: a week of ${demo.clusters.map((c) => `${c.name} (${c.events} records)`).join(', ')} in ${relative(process.cwd(), input) || '.'} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`,
           );
           return withRun('run', { ...program.opts(), config: opts.config }, async (rc) => {
+            // the files carry no posture: record what the providers' APIs would say, as this run's reading
+            await recordDemoPosture(rc.db, rc.runId, demo.posture);
             const s = await runAll(rc.db, rc.job, { runId: rc.runId, now: rc.now, log: rc.log, reports: true, progress: rc.progress, signal: rc.signal });
             process.stdout.write(formatRunSummary(rc.runId, s, rc.job.path));
             const rel = (p: string) => relative(process.cwd(), p) || p;
