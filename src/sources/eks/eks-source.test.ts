@@ -544,6 +544,7 @@ describe('EKS source: posture', () => {
       status: 'known',
       value: { api: false, audit: true, authenticator: true, controllerManager: false, scheduler: false },
     });
+    expect(f.log_types).toMatchObject({ status: 'known', value: ['audit', 'authenticator'] }); // the coverage contract's shape
     expect(f.kubernetes_version).toMatchObject({ status: 'known', value: '1.30' });
     expect(f.log_group_exists).toMatchObject({ status: 'known', value: true });
     expect(f.retention_days).toMatchObject({ status: 'known', value: 90 });
@@ -582,7 +583,7 @@ describe('EKS source: posture', () => {
     expect(r.status).toBe('ok');
     expect(await auditIds()).toEqual(expectedIds(s));
     const f = await facts();
-    for (const name of ['audit_log_enabled', 'control_plane_log_types', 'kubernetes_version']) {
+    for (const name of ['audit_log_enabled', 'log_types', 'control_plane_log_types', 'kubernetes_version']) {
       expect(f[name]!.status).toBe('unknown');
       expect(f[name]!.reason).toContain('eks:DescribeCluster was denied: grant eks:DescribeCluster on arn:aws:eks:us-east-1:111122223333:cluster/prod');
       expect(f[name]!.reason).toContain(`arn:aws:iam::${ACCOUNT}:user/kubetrail`);
@@ -643,7 +644,7 @@ describe('EKS source: quota shared per account and region', () => {
     expect(r.error).toContain('could not assume arn:aws:iam::444455556666:role/kubetrail-reader');
     expect(r.error).toContain('need sts:AssumeRole on that role');
     const f = await facts();
-    expect(Object.keys(f).sort()).toEqual(['audit_log_enabled', 'control_plane_log_types', 'kubernetes_version', 'log_group', 'log_group_exists', 'retention_days']);
+    expect(Object.keys(f).sort()).toEqual(['audit_log_enabled', 'control_plane_log_types', 'kubernetes_version', 'log_group', 'log_group_exists', 'log_types', 'retention_days']);
     for (const x of Object.values(f)) expect(x.status).toBe('unknown');
     expect(double.requests.filter((q) => q.service !== 'sts')).toEqual([]);
   });

@@ -1,6 +1,6 @@
 /**
  * What an EKS cluster's audit configuration looks like, read each run:
- *   eks:DescribeCluster      -> audit_log_enabled, control_plane_log_types, kubernetes_version
+ *   eks:DescribeCluster      -> audit_log_enabled, log_types, control_plane_log_types, kubernetes_version
  *   logs:DescribeLogGroups   -> log_group_exists, retention_days, log_group (name, class, size)
  * A denied or failed call makes its facts `unknown` with the reason (naming the missing IAM action);
  * it never stops the pull.
@@ -14,7 +14,7 @@ import { callWithRetry, type CallCounters, type RetryPolicy } from './retry.js';
 import type { Quota } from '../quota.js';
 
 /** Every fact this module reports. */
-export const POSTURE_FACTS = ['audit_log_enabled', 'control_plane_log_types', 'kubernetes_version', 'log_group_exists', 'retention_days', 'log_group'] as const;
+export const POSTURE_FACTS = ['audit_log_enabled', 'log_types', 'control_plane_log_types', 'kubernetes_version', 'log_group_exists', 'retention_days', 'log_group'] as const;
 
 /** EKS control-plane log types (LogType in the EKS API). */
 export const EKS_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
@@ -40,7 +40,7 @@ export async function readPosture(p: PostureInput): Promise<PostureFact[]> {
 const account = (p: PostureInput) => p.identity.account ?? '<account>';
 
 async function clusterFacts(p: PostureInput): Promise<PostureFact[]> {
-  const names = ['audit_log_enabled', 'control_plane_log_types', 'kubernetes_version'];
+  const names = ['audit_log_enabled', 'log_types', 'control_plane_log_types', 'kubernetes_version'];
   try {
     const out = await callWithRetry(
       p.eksQuota,
@@ -62,6 +62,8 @@ async function clusterFacts(p: PostureInput): Promise<PostureFact[]> {
         value: types.audit === true,
         reason: types.audit ? `${where}: audit is enabled` : `${where}: the audit log type is not enabled, so EKS sends no audit events to CloudWatch`,
       },
+      // the coverage contract's list (docs/posture-facts.md), and every type with its state
+      { fact: 'log_types', status: 'known', value: EKS_LOG_TYPES.filter((t) => types[t]), reason: where },
       { fact: 'control_plane_log_types', status: 'known', value: types, reason: where },
       c?.version
         ? { fact: 'kubernetes_version', status: 'known', value: c.version, reason: `eks:DescribeCluster ${p.clusterName}` }
