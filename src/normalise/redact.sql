@@ -71,10 +71,33 @@ CREATE OR REPLACE TEMP MACRO kt_mask_configmap_data(mcd_m) AS
       CASE WHEN regexp_matches(mcd_k, kt_credential_key_re()) THEN kt_marker()
            ELSE kt_mask_credentials_in_text(json_extract_string(mcd_m, mcd_k)) END})) AS JSON)
   END;
+CREATE OR REPLACE TEMP MACRO kt_redact_configmap_data(rcd_b) AS
+  CASE
+    WHEN json_type(rcd_b) <> 'OBJECT' OR (json_extract(rcd_b, '$.data')) IS NULL THEN rcd_b
+    ELSE json_merge_patch(rcd_b, json_object('data', kt_mask_configmap_data(json_extract(rcd_b, '$.data'))))
+  END;
+-- kubectl's copy of the applied ConfigMap is JSON text in an annotation: redacted the same way (or
+-- replaced by the marker when it is not JSON).
 CREATE OR REPLACE TEMP MACRO kt_redact_configmap_object(rco_b) AS
   CASE
-    WHEN json_type(rco_b) <> 'OBJECT' OR (json_extract(rco_b, '$.data')) IS NULL THEN rco_b
-    ELSE json_merge_patch(rco_b, json_object('data', kt_mask_configmap_data(json_extract(rco_b, '$.data'))))
+    WHEN json_type(rco_b) <> 'OBJECT' THEN rco_b
+    WHEN json_extract_string(rco_b, '$.metadata.annotations."kubectl.kubernetes.io/last-applied-configuration"') IS NULL THEN kt_redact_configmap_data(rco_b)
+    ELSE json_merge_patch(kt_redact_configmap_data(rco_b), json_object('metadata', json_object('annotations', json_object(
+      'kubectl.kubernetes.io/last-applied-configuration',
+      coalesce(CAST(kt_redact_configmap_data(try(json(json_extract_string(rco_b, '$.metadata.annotations."kubectl.kubernetes.io/last-applied-configuration"')))) AS VARCHAR), kt_marker())))))
+  END;
+
+-- Workloads: an environment variable with a credential-like name keeps its name, not its value
+-- ({"name": "DB_PASSWORD", "value": "..."} in any container of a pod or pod template, also inside
+-- kubectl's last-applied copy, where the same text appears with escaped quotes).
+CREATE OR REPLACE TEMP MACRO kt_redact_env(re_b) AS
+  CASE
+    WHEN re_b IS NULL OR NOT contains(CAST(re_b AS VARCHAR), 'env') THEN re_b
+    ELSE CAST(regexp_replace(regexp_replace(CAST(re_b AS VARCHAR),
+      '("name"\s*:\s*"[^"]*' || kt_credential_key_re() || '[^"]*"\s*,\s*"value"\s*:\s*)"(?:[^"\\]|\\.)*"',
+      '\1"' || kt_marker() || '"', 'g'),
+      '(\\"name\\"\s*:\s*\\"(?:[^"\\]|\\[^"])*' || kt_credential_key_re() || '(?:[^"\\]|\\[^"])*\\"\s*,\s*\\"value\\"\s*:\s*)\\"(?:[^"\\]|\\[^"])*\\"',
+      '\1\\"' || kt_marker() || '\\"', 'g') AS JSON)
   END;
 CREATE OR REPLACE TEMP MACRO kt_redact_configmap_body(rcb_b) AS
   CASE json_type(rcb_b)

@@ -17,6 +17,9 @@ const REVIEW_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.tokenreview-payload-7713.sig';
 const PATCH_VALUE = Buffer.from('patched-secret-value-2208').toString('base64');
 const CM_PASSWORD = 'cm-password-value-6620';
 const AWS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzz9918';
+const CM_APPLIED = 'cm-applied-password-3141';
+const POD_ENV = 'pod-env-password-2718';
+const DEPLOY_TOKEN = 'deploy-api-token-1618';
 const MARKER = '[redacted by kubetrail]';
 
 const base = (id: string, resource: string, verb: string, over: Record<string, unknown>): Record<string, any> => ({
@@ -36,6 +39,13 @@ const events = [
     requestObject: { kind: 'TokenRequest', spec: { audiences: ['api'] } }, responseObject: { kind: 'TokenRequest', status: { token: TOKEN, expirationTimestamp: '2026-11-05T11:00:00Z' } } }),
   base('t-review', 'tokenreviews', 'create', { objectRef: { resource: 'tokenreviews', apiGroup: 'authentication.k8s.io', apiVersion: 'v1' },
     requestObject: { kind: 'TokenReview', spec: { token: REVIEW_TOKEN } }, responseObject: { kind: 'TokenReview', spec: { token: REVIEW_TOKEN }, status: { authenticated: true } } }),
+  base('cm-applied', 'configmaps', 'patch', { requestObject: { kind: 'ConfigMap', metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration':
+    JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', data: { DB_PASSWORD: CM_APPLIED, plain: 'applied-visible' } }) + '\n' } }, data: { DB_PASSWORD: CM_APPLIED, plain: 'applied-visible' } } }),
+  base('pod-env', 'pods', 'create', { requestObject: { kind: 'Pod', spec: { containers: [{ name: 'app', image: 'registry.example.com/app:1',
+    env: [{ name: 'DB_PASSWORD', value: POD_ENV }, { name: 'LOG_LEVEL', value: 'debug-visible' }, { name: 'DB_HOST', valueFrom: { secretKeyRef: { name: 'db', key: 'host' } } }] }] } } }),
+  base('deploy-env', 'deployments', 'create', { objectRef: { resource: 'deployments', apiGroup: 'apps', namespace: 'app', name: 'web', apiVersion: 'v1' },
+    requestObject: { kind: 'Deployment', metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({ spec: { template: { spec: { containers: [{ name: 'web', env: [{ name: 'API_TOKEN', value: DEPLOY_TOKEN }, { name: 'MODE', value: 'applied-mode-visible' }] }] } } } }) } },
+      spec: { template: { spec: { containers: [{ name: 'web', env: [{ name: 'API_TOKEN', value: DEPLOY_TOKEN }, { name: 'MODE', value: 'mode-visible' }] }] } } } } }),
   base('cm', 'configmaps', 'create', { requestObject: { kind: 'ConfigMap', data: { DB_PASSWORD: CM_PASSWORD, 'app.ini': `host=db\naws_secret_access_key=${AWS_KEY}\nport=5432`, plain: 'keep-me-visible' } } }),
 ];
 
@@ -57,7 +67,7 @@ describe('redaction before landing', () => {
     c.closeSync();
     db.close();
     const bytes = readFileSync(ws.db);
-    for (const v of [SECRET_B64, STRING_DATA, TOKEN, REVIEW_TOKEN, PATCH_VALUE, CM_PASSWORD, AWS_KEY]) {
+    for (const v of [SECRET_B64, STRING_DATA, TOKEN, REVIEW_TOKEN, PATCH_VALUE, CM_PASSWORD, AWS_KEY, CM_APPLIED, POD_ENV, DEPLOY_TOKEN]) {
       expect(bytes.includes(Buffer.from(v)), `"${v}" is in the database file`).toBe(false);
     }
 
@@ -74,6 +84,18 @@ describe('redaction before landing', () => {
     expect(by['t-review']!.request_object.spec.token).toBe(MARKER);
     expect(by['t-review']!.response_object.status).toEqual({ authenticated: true });
     expect(by['cm']!.request_object.data).toEqual({ DB_PASSWORD: MARKER, 'app.ini': `host=db\naws_secret_access_key=${MARKER}\nport=5432`, plain: 'keep-me-visible' });
+    const applied = by['cm-applied']!.request_object;
+    expect(applied.data).toEqual({ DB_PASSWORD: MARKER, plain: 'applied-visible' });
+    expect(JSON.parse(applied.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']).data).toEqual({ DB_PASSWORD: MARKER, plain: 'applied-visible' });
+    expect(by['pod-env']!.request_object.spec.containers[0].env).toEqual([
+      { name: 'DB_PASSWORD', value: MARKER },
+      { name: 'LOG_LEVEL', value: 'debug-visible' },
+      { name: 'DB_HOST', valueFrom: { secretKeyRef: { name: 'db', key: 'host' } } },
+    ]);
+    const deploy = by['deploy-env']!.request_object;
+    expect(deploy.spec.template.spec.containers[0].env).toEqual([{ name: 'API_TOKEN', value: MARKER }, { name: 'MODE', value: 'mode-visible' }]);
+    expect(JSON.parse(deploy.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']).spec.template.spec.containers[0].env)
+      .toEqual([{ name: 'API_TOKEN', value: MARKER }, { name: 'MODE', value: 'applied-mode-visible' }]);
   });
 
   it('withholds string values of a quarantined record that may hold credentials', async () => {
