@@ -9,6 +9,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { ConfigError } from '../../errors.js';
 import { generateDemo } from '../../demo/demo.js';
 import { recordDemoPosture } from '../../demo/posture.js';
 import { runAll } from '../../pipeline/run-all.js';
@@ -35,7 +36,18 @@ export function registerDemo(program: Command, set: SetExit): void {
         await handle(async () => {
           const job = openJob(opts.config);
           const db = job.resolvePath(job.job.database);
-          const input = dirname(job.resolvePath((job.job.clusters[0] as { paths: string[] }).paths[0]!));
+          const first = job.job.clusters[0];
+          if (first?.provider !== 'files' || !first.paths[0]) {
+            throw new ConfigError(`${job.path}: not a demo job file (its first cluster must be a files cluster whose path is a demo input directory); run \`kubetrail demo\` without --config`);
+          }
+          const input = dirname(job.resolvePath(first.paths[0]));
+          // Everything below is deleted and written again: only ever a demo's own data.
+          const demoMade = existsSync(join(input, 'manifest.json'));
+          if (resolve(job.path) !== resolve(DEMO_JOB) && !demoMade && (existsSync(input) || existsSync(db))) {
+            throw new ConfigError(
+              `${job.path}: ${existsSync(input) ? input : db} exists and was not written by kubetrail demo (no ${join(input, 'manifest.json')}): the demo deletes and regenerates its input directory and database, so it refuses to touch them. Point the job at new or demo paths.`,
+            );
+          }
           for (const p of [db, `${db}.wal`, `${db}.staging`, input]) rmSync(p, { recursive: true, force: true });
           const t0 = performance.now();
           const demo = generateDemo({ out: input, end: new Date() });
