@@ -100,3 +100,30 @@ it('runs no more than `concurrency` calls at once', async () => {
   );
   expect(most).toBe(2);
 });
+
+it('keeps the strictest setting of the clusters sharing a scope, whichever asks first', async () => {
+  for (const order of [0, 1]) {
+    const lax = { limit: 10, intervalMs: 1000, concurrency: 5 };
+    const strict = { limit: 2, intervalMs: 1000, concurrency: 1 };
+    const registry = new QuotaRegistry();
+    const [a, b] = order === 0 ? [lax, strict] : [strict, lax];
+    const q = registry.get('eks:111122223333:eu-west-1', a);
+    expect(registry.get('eks:111122223333:eu-west-1', b)).toBe(q);
+    expect(q.spec).toEqual(strict);
+    await q.run(async () => undefined);
+    await q.run(async () => undefined);
+    expect(q.delayMs()).toBeGreaterThan(900); // two calls fill the strict window
+    let running = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: 3 }, () =>
+        registry.get('eks:111122223333:eu-west-1', lax).run(async () => {
+          most = Math.max(most, ++running);
+          await new Promise((r) => setTimeout(r, 5));
+          running--;
+        }),
+      ),
+    );
+    expect(most).toBe(1);
+  }
+}, 10_000);

@@ -23,18 +23,33 @@ export interface Quota {
   delayMs(): number;
   /** Calls made so far. */
   readonly calls: number;
+  /** Adopt `spec` where it is stricter (a lower rate, fewer calls at once). */
+  tighten(spec: QuotaSpec): void;
 }
 
 // A little extra spacing keeps network jitter from putting limit+1 calls into one of the provider's windows.
 const MARGIN = 1.02;
 
-export function createQuota(scope: string, spec: QuotaSpec): Quota {
+export function createQuota(scope: string, first: QuotaSpec): Quota {
+  let spec = { ...first };
   const window = new SlidingWindow(spec.limit, Math.ceil(spec.intervalMs * MARGIN));
   const limit = pLimit(spec.concurrency);
   let calls = 0;
   return {
     scope,
-    spec,
+    get spec() {
+      return spec;
+    },
+    tighten(other: QuotaSpec) {
+      if (other.limit / other.intervalMs < spec.limit / spec.intervalMs) {
+        spec = { ...spec, limit: other.limit, intervalMs: other.intervalMs };
+        window.reset(spec.limit, Math.ceil(spec.intervalMs * MARGIN));
+      }
+      if (other.concurrency < spec.concurrency) {
+        spec = { ...spec, concurrency: other.concurrency };
+        limit.concurrency = other.concurrency;
+      }
+    },
     run: <T>(fn: () => Promise<T>) =>
       limit(async () => {
         await window.acquire();
@@ -59,9 +74,15 @@ class SlidingWindow {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly limit: number,
-    private readonly interval: number,
+    private limit: number,
+    private interval: number,
   ) {}
+
+  /** A stricter rate from now on (calls already started keep counting against it). */
+  reset(limit: number, interval: number): void {
+    this.limit = limit;
+    this.interval = interval;
+  }
 
   delayMs(): number {
     const now = performance.now();
@@ -97,7 +118,11 @@ class SlidingWindow {
   }
 }
 
-/** One quota per scope for the whole run, created by the first cluster that asks. */
+/**
+ * One quota per scope for the whole run. Clusters sharing a scope may configure it differently (say
+ * requestsPerSecond on one EKS cluster of an account): the strictest setting wins, whichever cluster
+ * starts first.
+ */
 export class QuotaRegistry {
   private readonly quotas = new Map<string, Quota>();
 
@@ -106,6 +131,8 @@ export class QuotaRegistry {
     if (!q) {
       q = createQuota(scope, spec);
       this.quotas.set(scope, q);
+    } else {
+      q.tighten(spec);
     }
     return q;
   }

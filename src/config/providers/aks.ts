@@ -6,6 +6,8 @@ import { clusterBase, incremental } from '../common.js';
  * `lateness` is how long after an event Log Analytics may still ingest it and kubetrail still read it
  * (incremental pulls follow ingestion time; see docs/providers/aks.md). Default 2h.
  */
+const httpsUrl = z.url().refine((u) => u.startsWith('https://'), 'must be an https:// URL (the Azure SDKs send bearer tokens only over TLS; for a test double use caFile)');
+
 export const aksCluster = z
   .object({
     ...clusterBase,
@@ -31,8 +33,8 @@ export const aksCluster = z
       )
       .optional(),
     /** Log Analytics query endpoint including /v1 (sovereign clouds, proxies, test doubles). */
-    endpoint: z.url().refine((u) => u.startsWith('https://'), 'must be an https:// URL (the Azure SDKs send bearer tokens only over TLS; for a test double use caFile)').optional(),
-    armEndpoint: z.url().refine((u) => u.startsWith('https://'), 'must be an https:// URL (the Azure SDKs send bearer tokens only over TLS; for a test double use caFile)').optional(),
+    endpoint: httpsUrl.optional(),
+    armEndpoint: httpsUrl.optional(),
     /** Extra CA certificate (PEM) to trust, for TLS-inspecting proxies and test doubles. */
     caFile: z.string().optional(),
     /** Queries per 30 s for this identity (Azure: 200). */

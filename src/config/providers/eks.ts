@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { clusterBase, duration, incremental } from '../common.js';
 
+// zod's url() takes `localhost:4566` (scheme `localhost:`), which the SDK then cannot use.
+const httpUrl = z.url().refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL, e.g. https://logs.eu-west-1.amazonaws.com');
+
 export const eksCluster = z
   .object({
     ...clusterBase,
@@ -11,9 +14,9 @@ export const eksCluster = z
     cluster: z.string().min(1),
     logGroup: z.string().min(1).optional(),
     /** CloudWatch Logs endpoint URL (VPC endpoint, proxy, test double). */
-    endpoint: z.url().optional(),
-    eksEndpoint: z.url().optional(),
-    stsEndpoint: z.url().optional(),
+    endpoint: httpUrl.optional(),
+    eksEndpoint: httpUrl.optional(),
+    stsEndpoint: httpUrl.optional(),
     profile: z.string().optional(),
     /** Role to assume for this cluster's account. */
     roleArn: z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN').optional(),

@@ -242,7 +242,8 @@ export function eksSource(cfg: EksClusterConfig, shared: SharedResources, opts: 
   }
 
   function explain(err: unknown, plan: WindowPlan, committed: number | undefined, identity: Identity): SourceError {
-    const resume = `the next run resumes from ${iso(committed ?? plan.start)}`;
+    const resume =
+      committed !== undefined ? `the next run resumes from ${iso(committed)}` : plan.kind === 'first' ? 'nothing was committed yet: the next run starts again from its look-back' : `the next run resumes from ${iso(plan.start)}`;
     if (isAccessDenied(err)) {
       const arn = `arn:aws:logs:${cfg.region}:${identity.account ?? '<account>'}:log-group:${logGroup}:*`;
       return fail(deniedMessage('logs:FilterLogEvents', arn, identity.arn, err), false, err);
