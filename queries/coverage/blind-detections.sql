@@ -6,7 +6,8 @@
 -- means: >-
 --   Which detections of the library cannot fire on this cluster given what it actually logs: each
 --   detection names what it needs (metadata, read verbs, request bodies, response bodies) and the providers
---   where it cannot work at all. A need is judged unmet from the data (the same measures as reads-observed
+--   where it cannot work at all. Detections that fire but miss part of their subject without some data (exec
+--   detections without reads: WebSocket exec is a get) are listed as partly blind. A need is judged unmet from the data (the same measures as reads-observed
 --   and bodies-observed); provider limits that no setting changes are reported as info, not alarm.
 -- thresholds: minReadShare, minBodyShare, minRequests (as reads-observed and bodies-observed)
 -- remediation:
@@ -40,6 +41,23 @@ det AS (
          list(need ORDER BY need) FILTER (WHERE met IS NULL) AS undecided
   FROM needs GROUP BY ALL
 ),
+-- Partly blind: fires, but misses part of what it is about (exec over WebSocket is a get: without reads
+-- only SPDY exec is seen).
+partly AS (
+  SELECT cap.cluster, d.id, d.title, d.severity, p.need, json_extract_string(d.partly_needs, '$."' || p.need || '"') AS why
+  FROM cap CROSS JOIN kt_cov_detections d
+  CROSS JOIN LATERAL (SELECT unnest(json_keys(d.partly_needs)) AS need) p
+  WHERE CASE p.need WHEN 'metadata' THEN cap.metadata WHEN 'read-verbs' THEN cap.read_verbs
+                    WHEN 'request-bodies' THEN cap.request_bodies WHEN 'response-bodies' THEN cap.response_bodies END IS FALSE
+),
+part AS (
+  SELECT p.cluster,
+         list({'id': p.id, 'title': p.title, 'severity': p.severity, 'missing': p.need, 'why': p.why}
+              ORDER BY list_position(['critical', 'high', 'medium', 'low', 'info'], p.severity), p.id) AS partly_blind
+  FROM partly p JOIN det USING (cluster, id)
+  WHERE coalesce(len(det.missing), 0) = 0 AND det.inherent IS NULL
+  GROUP BY p.cluster
+),
 agg AS (
   SELECT cluster, count(*) AS detections,
          list({'id': id, 'title': title, 'severity': severity, 'missing': coalesce(missing, []), 'provider_limit': inherent}
@@ -55,11 +73,12 @@ agg AS (
 j AS (
   SELECT c.cluster, c.provider, c.window_days, cap.requests, cap.read_verbs, cap.request_bodies, cap.response_bodies,
          coalesce(a.detections, 0) AS detections, a.blind, coalesce(a.fixable, 0) AS fixable, coalesce(a.inherent_only, 0) AS inherent_only,
-         coalesce(a.undecided, 0) AS undecided, coalesce(a.no_reads, 0) AS no_reads, coalesce(a.no_bodies, 0) AS no_bodies
-  FROM kt_cov_clusters c JOIN cap USING (cluster) LEFT JOIN agg a USING (cluster)
+         coalesce(a.undecided, 0) AS undecided, coalesce(a.no_reads, 0) AS no_reads, coalesce(a.no_bodies, 0) AS no_bodies,
+         coalesce(pt.partly_blind, []) AS partly_blind, coalesce(len(pt.partly_blind), 0) AS partial
+  FROM kt_cov_clusters c JOIN cap USING (cluster) LEFT JOIN agg a USING (cluster) LEFT JOIN part pt USING (cluster)
 )
 SELECT j.cluster,
-  CASE WHEN detections = 0 OR requests = 0 THEN 'info' WHEN fixable > 0 THEN 'alarm' WHEN inherent_only > 0 THEN 'info' ELSE 'ok' END AS status,
+  CASE WHEN detections = 0 OR requests = 0 THEN 'info' WHEN fixable > 0 OR partial > 0 THEN 'alarm' WHEN inherent_only > 0 THEN 'info' ELSE 'ok' END AS status,
   CASE
     WHEN detections = 0 THEN 'No detection library is loaded, so there is nothing to judge.'
     WHEN requests = 0 THEN 'No events in the last ' || kt_days(window_days) || ': every detection is blind (see events-present).'
@@ -71,12 +90,19 @@ SELECT j.cluster,
       || CASE WHEN inherent_only > 0 THEN ' ' || kt_n(inherent_only) || ' more cannot work on ' || upper(provider) || ' at all.' ELSE '' END
     WHEN inherent_only > 0 THEN kt_n(inherent_only) || ' of ' || kt_n(detections) || ' detections cannot work on ' || upper(provider) || ' whatever the settings: '
       || array_to_string(list_transform(blind[1:5], lambda b: b.title || ' (' || b.provider_limit || ')'), ', ') || '.'
+    WHEN partial > 0 THEN 'Every detection can fire, but ' || kt_n(partial) || ' of ' || kt_n(detections) || ' see only part of what they are about.'
     ELSE 'All ' || kt_n(detections) || ' detections have the data they need'
       || CASE WHEN undecided > 0 THEN ' (' || kt_n(undecided) || ' could not be judged: too little traffic of the kind they need).' ELSE '.' END
-  END AS reason,
-  CAST(json_object('detections', detections, 'blind', coalesce(blind, []),
+  END
+  || CASE WHEN partial > 0 AND detections > 0 AND requests > 0 THEN ' Partly blind: '
+      || array_to_string(list_transform(list_distinct(list_transform(partly_blind, lambda b: b.why)), lambda w: w), '; ') || ' ('
+      || array_to_string(list_transform(partly_blind[1:5], lambda b: b.title), ', ')
+      || CASE WHEN partial > 5 THEN ' and ' || kt_n(partial - 5) || ' more' ELSE '' END || ').' ELSE '' END AS reason,
+  CAST(json_object('detections', detections, 'blind', coalesce(blind, []), 'partly_blind', partly_blind,
     'observed', json_object('read_verbs', read_verbs, 'request_bodies', request_bodies, 'response_bodies', response_bodies)) AS JSON) AS evidence,
-  CASE WHEN fixable > 0 THEN concat_ws(chr(10),
-    CASE WHEN no_reads > 0 THEN (SELECT text FROM kt_cov_remedies r WHERE r.cluster = j.cluster AND r.check_id = 'reads-observed') END,
-    CASE WHEN no_bodies > 0 THEN (SELECT text FROM kt_cov_remedies r WHERE r.cluster = j.cluster AND r.check_id = 'bodies-observed') END) END AS remediation
+  CASE WHEN fixable > 0 OR partial > 0 THEN concat_ws(chr(10),
+    CASE WHEN no_reads > 0 OR list_contains(list_transform(partly_blind, lambda b: b.missing), 'read-verbs')
+         THEN (SELECT text FROM kt_cov_remedies r WHERE r.cluster = j.cluster AND r.check_id = 'reads-observed') END,
+    CASE WHEN no_bodies > 0 OR list_has_any(list_transform(partly_blind, lambda b: b.missing), ['request-bodies', 'response-bodies'])
+         THEN (SELECT text FROM kt_cov_remedies r WHERE r.cluster = j.cluster AND r.check_id = 'bodies-observed') END) END AS remediation
 FROM j

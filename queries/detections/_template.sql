@@ -4,6 +4,7 @@ title: What it finds, in a few words
 severity: medium
 mitre: [T1609]
 needs: [metadata]
+# blind_on: {gke: why it can never work there}   partly_needs: {read-verbs: what it misses without them}
 description: >-
   What happened, why it matters, what it needs from the audit log, and what it leaves out.
 false_positives: >-

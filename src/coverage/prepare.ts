@@ -90,8 +90,8 @@ export async function prepare(
   await tempTable(
     conn,
     'kt_cov_detections',
-    { id: 'VARCHAR', title: 'VARCHAR', severity: 'VARCHAR', needs: ['VARCHAR'], blind_on: 'JSON' },
-    opts.detections.map((d) => ({ id: d.id, title: d.title, severity: d.severity, needs: d.needs, blind_on: d.blindOn })),
+    { id: 'VARCHAR', title: 'VARCHAR', severity: 'VARCHAR', needs: ['VARCHAR'], blind_on: 'JSON', partly_needs: 'JSON' },
+    opts.detections.map((d) => ({ id: d.id, title: d.title, severity: d.severity, needs: d.needs, blind_on: d.blindOn, partly_needs: d.partlyNeeds ?? {} })),
   );
 
   const vars = await workspaceVars(conn, opts.clusters);

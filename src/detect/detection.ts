@@ -27,6 +27,11 @@ export interface Detection {
   needs: AuditNeed[];
   /** Providers where it cannot work whatever the configuration, and why (e.g. GKE does not log TokenRequest). */
   blindOn: Partial<Record<ProviderName, string>>;
+  /**
+   * Data without which it still fires, but misses part of what it is about, and why: e.g. read-verbs for
+   * exec, since exec over WebSocket (kubectl 1.30+) is logged as a get on pods/exec.
+   */
+  partlyNeeds?: Partial<Record<AuditNeed, string>>;
   description: string;
   falsePositives: string;
   response: string;

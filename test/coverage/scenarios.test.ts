@@ -151,6 +151,14 @@ describe('coverage scenarios', () => {
       ['credentials/token-request', [], 'GKE does not log TokenRequest.'],
     ]);
     expect(blind.remediation).toContain('container.googleapis.com');
+    // exec still fires on SPDY exec (a create), but WebSocket exec is a get: partly blind, and said so
+    expect(blind.evidence.partly_blind).toEqual([
+      { id: 'workloads/exec-into-pod', title: 'Exec into a pod', severity: 'medium', missing: 'read-verbs', why: 'exec over WebSocket is a get on pods/exec' },
+    ]);
+    expect(blind.reason).toContain('Partly blind: exec over WebSocket is a get on pods/exec (Exec into a pod).');
+    // where reads are logged, nothing is partly blind
+    expect(row('healthy-eks', 'blind-detections').evidence.partly_blind).toEqual([]);
+    expect(row('healthy-eks', 'blind-detections').status).toBe('ok');
     // writes keep their bodies on GKE
     expect(row('gke-no-data-access', 'bodies-observed').status).toBe('ok');
   });

@@ -307,7 +307,7 @@ export const DETECTIONS: Detection[] = [
   { id: 'credentials/secret-read-by-unusual-client', title: 'Secret read by an unusual client', severity: 'high', mitre: ['T1552.007'], needs: ['metadata', 'read-verbs'], blindOn: {}, description: '', falsePositives: '', response: '', tags: [], file: 'x.sql' },
   { id: 'credentials/token-request', title: 'Service-account token minted by a person', severity: 'medium', mitre: ['T1528'], needs: ['metadata'], blindOn: { gke: 'GKE does not log TokenRequest.' }, description: '', falsePositives: '', response: '', tags: [], file: 'x.sql' },
   { id: 'workloads/privileged-pod', title: 'Privileged container created', severity: 'high', mitre: ['T1611'], needs: ['request-bodies'], blindOn: {}, description: '', falsePositives: '', response: '', tags: [], file: 'x.sql' },
-  { id: 'workloads/exec-into-pod', title: 'Exec into a pod', severity: 'medium', mitre: ['T1609'], needs: ['metadata'], blindOn: {}, description: '', falsePositives: '', response: '', tags: [], file: 'x.sql' },
+  { id: 'workloads/exec-into-pod', title: 'Exec into a pod', severity: 'medium', mitre: ['T1609'], needs: ['metadata'], blindOn: {}, partlyNeeds: { 'read-verbs': 'exec over WebSocket is a get on pods/exec' }, description: '', falsePositives: '', response: '', tags: [], file: 'x.sql' },
 ];
 
 export async function buildScenarios(dir: string, only?: (s: Scenario) => boolean): Promise<Built> {

@@ -4,6 +4,7 @@ title: Exec reaches the cloud metadata endpoint
 severity: high
 mitre: [T1552.005]
 needs: [metadata]
+partly_needs: {read-verbs: "exec over WebSocket (kubectl 1.30 and later) is logged as a get on pods/exec"}
 blind_on:
   gke: GKE keeps no query string in its AuditLog entries, so the exec command is not logged
 description: >-

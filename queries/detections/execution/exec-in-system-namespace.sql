@@ -4,6 +4,7 @@ title: Exec or attach into a pod in a system namespace
 severity: high
 mitre: [T1609]
 needs: [metadata]
+partly_needs: {read-verbs: "exec over WebSocket (kubectl 1.30 and later) is logged as a get on pods/exec"}
 description: >-
   An exec or attach session (SPDY create or WebSocket get) into a pod in kube-system or another system
   namespace. Those pods run the cluster's networking, DNS and cloud integrations with powerful service

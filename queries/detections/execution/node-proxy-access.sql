@@ -4,6 +4,7 @@ title: Kubelet API reached through the API server's node proxy
 severity: high
 mitre: [T1611, T1609]
 needs: [metadata]
+partly_needs: {read-verbs: "requests through nodes/proxy with GET are reads"}
 description: >-
   A request to `nodes/<node>/proxy/...` reaches the kubelet's own API with the API server's credentials:
   `/exec`, `/run`, `/attach`, `/portForward` run commands in any pod of the node without a pods/exec

@@ -4,6 +4,7 @@ title: Exec or attach by a principal new to interactive sessions
 severity: low
 mitre: [T1609]
 needs: [metadata]
+partly_needs: {read-verbs: "exec over WebSocket (kubectl 1.30 and later) is logged as a get on pods/exec"}
 description: >-
   Someone opened an interactive session in a container (`kubectl exec`, `kubectl attach`) on a day when
   they had opened none in the `baseline` before it: a principal that does not normally use exec on this

@@ -4,6 +4,7 @@ title: Port-forward by a principal new to port-forwarding
 severity: low
 mitre: [T1572]
 needs: [metadata]
+partly_needs: {read-verbs: "port-forward over WebSocket (kubectl 1.31 and later) is logged as a get on pods/portforward"}
 description: >-
   Someone opened a port-forward tunnel to a pod (`kubectl port-forward`) on a day when they had opened none
   in the `baseline` before it. A tunnel is direct network access to a container port (a database, an admin
