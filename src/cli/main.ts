@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
+import { LOG_LEVELS } from '../log.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { registerImport } from './commands/import.js';
 import { registerPull } from './commands/pull.js';
@@ -25,7 +26,8 @@ export function buildProgram(box: ExitBox): Command {
   const program = new Command('kubetrail')
     .description('Kubernetes audit logs from EKS, GKE, AKS and files into DuckDB: detections, coverage gaps, reports.')
     .version(VERSION)
-    .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'))
+    // No default here: without the flag, createLogger takes KUBETRAIL_LOG_LEVEL (the CronJob sets it), then info.
+    .addOption(new Option('--log-level <level>', 'log level (default: $KUBETRAIL_LOG_LEVEL, else info)').choices(LOG_LEVELS))
     .showHelpAfterError('(run kubetrail --help for usage)')
     .exitOverride();
   const set = (code: ExitCode) => {
