@@ -49,9 +49,11 @@ export function registerPull(program: Command, set: SetExit): void {
               rc.progress.stop();
               process.stdout.write(formatPullSummary(rc.runId, summary.results, summary.totals, rc.job.path));
               const failed = summary.results.filter((r) => r.status === 'failed');
+              const allFailed = failed.length > 0 && failed.length === summary.results.length;
               return {
-                code: failed.length ? EXIT.partial : EXIT.ok,
-                status: failed.length === summary.results.length && failed.length ? 'failed' : failed.length ? 'partial' : 'ok',
+                // every cluster failed: nothing landed from anyone, so not "partial"
+                code: allFailed ? EXIT.fatal : failed.length ? EXIT.partial : EXIT.ok,
+                status: allFailed ? 'failed' : failed.length ? 'partial' : 'ok',
                 totals: summary.totals,
                 errors: failed.map((r) => ({ cluster: r.cluster, step: 'pull', message: r.error ?? 'failed' })),
                 extra: { clusters: summary.results.length },
