@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
-import { LOG_LEVELS } from '../log.js';
+import { LOG_LEVELS, createLogger, type Logger } from '../log.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { registerImport } from './commands/import.js';
 import { registerPull } from './commands/pull.js';
@@ -46,9 +46,30 @@ export function buildProgram(box: ExitBox): Command {
   return program;
 }
 
+/**
+ * Process warnings (the AWS SDK's multi-line NodeVersionSupportWarning on Node 20, deprecations) go through
+ * the logger like every other line: Node's own printer would drop raw text into the JSON-lines stream.
+ */
+export function routeProcessWarnings(level: () => string | undefined): void {
+  for (const listener of process.listeners('warning')) process.off('warning', listener); // Node's printer
+  let log: Logger | undefined;
+  process.on('warning', (warning: Error & { code?: string }) => {
+    if (warning.name === 'DeprecationWarning' && process.noDeprecation) return;
+    if (!log) {
+      try {
+        log = createLogger({ level: level() });
+      } catch {
+        log = createLogger({ level: 'info' }); // a bad KUBETRAIL_LOG_LEVEL is reported by the command itself
+      }
+    }
+    log.warn({ warning: warning.name, ...(warning.code ? { code: warning.code } : {}) }, warning.message);
+  });
+}
+
 export async function main(argv: string[]): Promise<ExitCode> {
   const box: ExitBox = { code: EXIT.ok };
   const program = buildProgram(box);
+  routeProcessWarnings(() => program.opts<{ logLevel?: string }>().logLevel);
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -1,6 +1,7 @@
 // What the CLI takes from its environment: the log level a CronJob sets, and stderr that stays JSON lines.
 import { afterAll, describe, expect, it } from 'vitest';
 import { kubetrail } from '../helpers/cli.js';
+import { startDoubleProcess } from '../fakes/cloudwatch-logs-process.js';
 import { Workspace } from '../helpers/workspace.js';
 
 const ws = new Workspace();
@@ -35,5 +36,30 @@ describe('KUBETRAIL_LOG_LEVEL', () => {
     const r = kubetrail(['pull', '--config', ws.job], { env: { KUBETRAIL_LOG_LEVEL: 'verbose' } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('KUBETRAIL_LOG_LEVEL="verbose": use one of debug, info, warn, error, silent');
+  });
+});
+
+describe('stderr when not a terminal', () => {
+  const eks = new Workspace();
+  afterAll(() => eks.remove());
+
+  it('stays JSON lines when the AWS SDK warns about the Node version (Node 20): the warning is a log line', async () => {
+    const double = await startDoubleProcess(['--cluster', 'prod', '--events', '20', '--from', '3h', '--to', '10m', '--seed', '3']);
+    try {
+      const { endpoint: e, region, accessKeyId, secretAccessKey } = double.info;
+      eks.writeJob(`  - {name: prod-eks, provider: eks, region: ${region}, cluster: prod, lookback: 6h, endpoint: "${e}", eksEndpoint: "${e}", stsEndpoint: "${e}"}\n`);
+      const r = kubetrail(['pull', '--config', eks.job], { env: { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_REGION: region } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^prod-eks\s+eks\s+ok\s+20\s+20\s/m);
+      const lines = r.stderr.split('\n').filter(Boolean);
+      for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+      // The SDK warns on Node < 22 only; there the warning must be among the log lines, at warn level.
+      if (Number(process.versions.node.split('.')[0]) < 22) {
+        const warning = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).find((l) => l.msg.startsWith('NodeVersionSupportWarning'));
+        expect(warning?.level).toBe(40);
+      }
+    } finally {
+      await double.stop();
+    }
   });
 });
