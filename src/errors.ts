@@ -53,3 +53,22 @@ export function describe(err: unknown): string {
   }
   return String(err);
 }
+
+/**
+ * A folder kubetrail needs (the database's, the staging area) cannot be created: a StoreError naming the
+ * folder, why, and the job-file setting that moves it.
+ */
+export function folderError(dir: string, what: string, setting: string, err: unknown): StoreError {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const why =
+    code === 'ENOTDIR' || code === 'EEXIST'
+      ? 'a part of that path is a file, not a folder'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied (run as a user who may write there)'
+        : code === 'EROFS'
+          ? 'the file system is read-only'
+          : code === 'ENOSPC'
+            ? 'no space left on the device'
+            : describe(err);
+  return new StoreError(`cannot create the folder ${dir} for ${what}: ${why}${code ? ` (${code})` : ''}. Fix the path or set \`${setting}\` in the job file to a folder kubetrail can write.`, { cause: err });
+}

@@ -3,11 +3,18 @@
  * logs; short human lines on a terminal, where the progress display is the main output.
  */
 import { pino } from 'pino';
+import { ConfigError } from './errors.js';
 
 export type Logger = pino.Logger;
 
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'];
+
 export function createLogger(opts: { level?: string; pretty?: boolean } = {}): Logger {
-  const level = opts.level ?? process.env.KUBETRAIL_LOG_LEVEL ?? 'info';
+  const fromEnv = process.env.KUBETRAIL_LOG_LEVEL || undefined;
+  if (!opts.level && fromEnv && !LOG_LEVELS.includes(fromEnv)) {
+    throw new ConfigError(`KUBETRAIL_LOG_LEVEL="${fromEnv}": use one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const level = opts.level ?? fromEnv ?? 'info';
   const pretty = opts.pretty ?? process.stderr.isTTY;
   if (!pretty) return pino({ level, base: { app: 'kubetrail' } }, pino.destination(2));
   return pino(

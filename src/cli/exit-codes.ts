@@ -6,7 +6,7 @@
  */
 export const EXIT = {
   ok: 0,
-  /** Something broke that is not the user's input: the database, the machine, or a bug. */
+  /** Something broke that is not the user's input: every cluster failed, the database, the machine, or a bug. */
   fatal: 1,
   /** Bad command line or job file. */
   usage: 2,

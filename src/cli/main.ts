@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
+import { LOG_LEVELS, createLogger, type Logger } from '../log.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { registerImport } from './commands/import.js';
 import { registerPull } from './commands/pull.js';
@@ -25,7 +26,8 @@ export function buildProgram(box: ExitBox): Command {
   const program = new Command('kubetrail')
     .description('Kubernetes audit logs from EKS, GKE, AKS and files into DuckDB: detections, coverage gaps, reports.')
     .version(VERSION)
-    .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'))
+    // No default here: without the flag, createLogger takes KUBETRAIL_LOG_LEVEL (the CronJob sets it), then info.
+    .addOption(new Option('--log-level <level>', 'log level (default: $KUBETRAIL_LOG_LEVEL, else info)').choices(LOG_LEVELS))
     .showHelpAfterError('(run kubetrail --help for usage)')
     .exitOverride();
   const set = (code: ExitCode) => {
@@ -44,9 +46,30 @@ export function buildProgram(box: ExitBox): Command {
   return program;
 }
 
+/**
+ * Process warnings (the AWS SDK's multi-line NodeVersionSupportWarning on Node 20, deprecations) go through
+ * the logger like every other line: Node's own printer would drop raw text into the JSON-lines stream.
+ */
+export function routeProcessWarnings(level: () => string | undefined): void {
+  for (const listener of process.listeners('warning')) process.off('warning', listener); // Node's printer
+  let log: Logger | undefined;
+  process.on('warning', (warning: Error & { code?: string }) => {
+    if (warning.name === 'DeprecationWarning' && process.noDeprecation) return;
+    if (!log) {
+      try {
+        log = createLogger({ level: level() });
+      } catch {
+        log = createLogger({ level: 'info' }); // a bad KUBETRAIL_LOG_LEVEL is reported by the command itself
+      }
+    }
+    log.warn({ warning: warning.name, ...(warning.code ? { code: warning.code } : {}) }, warning.message);
+  });
+}
+
 export async function main(argv: string[]): Promise<ExitCode> {
   const box: ExitBox = { code: EXIT.ok };
   const program = buildProgram(box);
+  routeProcessWarnings(() => program.opts<{ logLevel?: string }>().logLevel);
   try {
     await program.parseAsync(argv);
   } catch (err) {

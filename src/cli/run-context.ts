@@ -30,13 +30,25 @@ export interface RunOutcome {
   extra?: Record<string, unknown>;
 }
 
-export async function withRun(
+export function withRun(command: string, opts: { config?: string; logLevel?: string }, body: (rc: RunContext) => Promise<RunOutcome>): Promise<ExitCode> {
+  return withPreparedRun(command, opts, () => undefined, (rc) => body(rc));
+}
+
+/**
+ * `prepare` checks the command line against the job file before anything is opened: a usage error exits 2
+ * without a `runs` row, and is not hidden behind "the database is in use" when another run holds the lock.
+ * What it returns is handed to `body`.
+ */
+export async function withPreparedRun<P>(
   command: string,
   opts: { config?: string; logLevel?: string },
-  body: (rc: RunContext) => Promise<RunOutcome>,
+  prepare: (job: LoadedJob, now: Date) => P | Promise<P>,
+  body: (rc: RunContext, prepared: P) => Promise<RunOutcome>,
 ): Promise<ExitCode> {
   const job = openJob(opts.config);
   const log = logger(opts);
+  const now = new Date();
+  const prepared = await prepare(job, now);
   const db = await openDatabase(job);
   const runId = newRunId();
   const abort = new AbortController();
@@ -51,7 +63,7 @@ export async function withRun(
     await startRun(db, runId, command, job.path);
     let outcome: RunOutcome;
     try {
-      outcome = await body({ job, db, log, runId, now: new Date(), progress, signal: abort.signal });
+      outcome = await body({ job, db, log, runId, now, progress, signal: abort.signal }, prepared);
     } catch (err) {
       await finishRun(db, runId, 'failed', emptyCounts(), {}, [{ step: command, message: err instanceof Error ? err.message : String(err) }]).catch(() => undefined);
       throw err;

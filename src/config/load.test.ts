@@ -63,6 +63,54 @@ clusters:
     expect(problems('database: ${DB}\nclusters: []\n')).toEqual(['JOB:1 database: ${DB} is not set in the environment (set it, or write ${DB:-default})']);
   });
 
+  it('says what type a value should have and what it has, instead of "required"', () => {
+    const p = problems(`database: x.duckdb
+concurrency: four
+threads: true
+clusters:
+  - name: a
+    provider: eks
+    region: us-east-1
+    cluster: 12
+    lookback: 24
+  - name: b
+    provider: eks
+    region:
+    cluster: prod
+    labels: [x]
+`);
+    expect(p).toEqual([
+      'JOB:2 concurrency: expected a number, got the string "four"',
+      'JOB:3 threads: expected a number, got the boolean true',
+      'JOB:8 clusters[0].cluster: expected a string, got the number 12',
+      'JOB:9 clusters[0].lookback: expected a string, got the number 24',
+      'JOB:12 clusters[1].region: expected a string, got an empty value',
+      'JOB:14 clusters[1].labels: expected a mapping (key: value lines), got a list',
+    ]);
+  });
+
+  it('gives a value that is exactly one ${VAR} the type its text has in YAML, unless quoted or the schema wants text', () => {
+    const f = ws.file(
+      'typed.yaml',
+      'database: kt.duckdb\nconcurrency: ${CONC}\nthreads: ${THREADS:-2}\nclusters:\n  - name: ${NAME}\n    provider: files\n    enabled: ${ON}\n    paths: ["${N}"]\n',
+    );
+    const job = loadJobFile(f, { CONC: '7', NAME: '123', ON: 'false', N: '5' });
+    expect(job.job.concurrency).toBe(7);
+    expect(job.job.threads).toBe(2);
+    const c = job.job.clusters[0]!;
+    expect(c.name).toBe('123');
+    expect(c.enabled).toBe(false);
+    expect(c.provider === 'files' && c.paths).toEqual(['5']);
+    // quoted: YAML says text, so it stays text (and the schema says so)
+    expect(problems('database: x.duckdb\nconcurrency: "${CONC}"\nclusters:\n  - {name: a, provider: files, paths: [x]}\n', { CONC: '4' })).toEqual([
+      'JOB:2 concurrency: expected a number, got the string "4"',
+    ]);
+    // text around the variable: text
+    expect(problems('database: x.duckdb\nconcurrency: ${CONC}0x\nclusters:\n  - {name: a, provider: files, paths: [x]}\n', { CONC: '4' })).toEqual([
+      'JOB:2 concurrency: expected a number, got the string "40x"',
+    ]);
+  });
+
   it('rejects bad YAML with its line', () => {
     expect(problems('database: x\nclusters:\n  - name: [unclosed\n')[0]).toMatch(/^line \d+: /);
   });

@@ -10,6 +10,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import pLimit from 'p-limit';
 import { addCounts, emptyCounts, land, type LandCounts, type LandTarget, type StateUpdate } from '../store/land.js';
 import { StageFile } from '../store/stage.js';
+import { folderError } from '../errors.js';
 import type { RecordSink } from '../sources/types.js';
 
 let sequence = 0;
@@ -96,7 +97,11 @@ export class Lander implements RecordSink {
 /** The staging directory next to the database: private, and emptied of files a crashed run left. */
 export function prepareStagingDir(dbPath: string, configured?: string): string {
   const dir = configured ?? `${dbPath}.staging`;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  for (const f of readdirSync(dir)) if (f.endsWith('.ndjson')) rmSync(join(dir, f), { force: true });
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const f of readdirSync(dir)) if (f.endsWith('.ndjson')) rmSync(join(dir, f), { force: true });
+  } catch (err) {
+    throw folderError(dir, 'staging batches', 'staging:', err);
+  }
   return dir;
 }

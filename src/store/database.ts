@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { StoreError, describe } from '../errors.js';
+import { StoreError, describe, folderError } from '../errors.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MIGRATIONS_DIR = join(here, 'migrations');
@@ -43,7 +43,13 @@ export class Database {
 
   static async open(path: string, opts: OpenOptions = {}): Promise<Database> {
     const readOnly = opts.readOnly ?? false;
-    if (!readOnly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (!readOnly && path !== ':memory:') {
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+      } catch (err) {
+        throw folderError(dirname(path), `the database ${path}`, 'database:', err);
+      }
+    }
     const config: Record<string, string> = {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',

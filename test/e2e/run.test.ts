@@ -73,3 +73,29 @@ describe('kubetrail run', () => {
     }
   });
 });
+
+describe('kubetrail run and pull when every cluster fails', () => {
+  const all = new Workspace();
+  afterAll(() => all.remove());
+  all.writeJob(
+    ['a', 'b'].map((n) => `  - name: ${n}\n    provider: files\n    paths: [${JSON.stringify(join(all.dir, `no-such-${n}`))}]\n`).join(''),
+  );
+
+  it('exits 1 (nothing landed from anyone), not 3 (partial), and records the runs as failed', async () => {
+    const run = kubetrail(['run', '--config', all.job, '--no-reports']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/^a\s+files\s+failed/m);
+    expect(run.stdout).toMatch(/^b\s+files\s+failed/m);
+    const pull = kubetrail(['pull', '--config', all.job]);
+    expect(pull.code, pull.stderr).toBe(1);
+    // "every cluster" means every selected one
+    const some = kubetrail(['pull', '--config', all.job, '--cluster', 'a']);
+    expect(some.code).toBe(1);
+    const runs = await all.query(`SELECT command, status FROM runs ORDER BY started_at`);
+    expect(runs).toEqual([
+      { command: 'run', status: 'failed' },
+      { command: 'pull', status: 'failed' },
+      { command: 'pull', status: 'failed' },
+    ]);
+  });
+});

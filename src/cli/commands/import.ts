@@ -7,7 +7,7 @@ import { filesSource } from '../../sources/files/files-source.js';
 import { handle } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { SetExit } from '../main.js';
-import { withRun } from '../run-context.js';
+import { withPreparedRun } from '../run-context.js';
 import { formatPullSummary } from '../summary.js';
 
 export function registerImport(program: Command, set: SetExit): void {
@@ -22,22 +22,24 @@ export function registerImport(program: Command, set: SetExit): void {
     .action(async (paths: string[], opts: { config: string; cluster: string; provider?: string; reread?: boolean }) => {
       set(
         await handle(() =>
-          withRun('import', { ...program.opts(), ...opts }, async (rc) => {
-            const known = rc.job.job.clusters.find((c) => c.name === opts.cluster);
+          withPreparedRun('import', { ...program.opts(), ...opts }, async (job) => {
+            // Usage errors, found before the database is opened: no runs row, and not hidden behind a lock.
+            const known = job.job.clusters.find((c) => c.name === opts.cluster);
             if (!known && !opts.provider) {
               throw new ConfigError(
-                `cluster "${opts.cluster}" is not in ${rc.job.path} (clusters: ${rc.job.job.clusters.map((c) => c.name).join(', ')}); add it, or say --provider eks|gke|aks|files`,
+                `cluster "${opts.cluster}" is not in ${job.path} (clusters: ${job.job.clusters.map((c) => c.name).join(', ')}); add it, or say --provider eks|gke|aks|files`,
               );
             }
             if (opts.provider && !['eks', 'gke', 'aks', 'files'].includes(opts.provider)) {
               throw new ConfigError(`--provider "${opts.provider}": use eks, gke, aks or files`);
             }
-            const provider = known?.provider === 'files' && known.origin ? known.origin : (known?.provider ?? opts.provider!);
-            const cluster = { name: opts.cluster, provider };
             const found = await discover(paths);
             if (found.files.length === 0) {
               throw new InputError(paths.join(' '), `nothing to import: ${found.problems.map((p) => `${p.path} ${p.message}`).join('; ') || 'no audit log files there'}`);
             }
+            const provider = known?.provider === 'files' && known.origin ? known.origin : (known?.provider ?? opts.provider!);
+            return { name: opts.cluster, provider };
+          }, async (rc, cluster) => {
             const stagingDir = prepareStagingDir(rc.db.path, rc.job.job.staging && rc.job.resolvePath(rc.job.job.staging));
             rc.progress.start(cluster.name);
             const result = await pullCluster(rc.db, cluster, filesSource({ paths, mode: 'import', reread: opts.reread }), {

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import { parseTime } from '../../config/duration.js';
-import { pullClusters } from '../../pipeline/pull.js';
+import { pullClusters, selectClusters } from '../../pipeline/pull.js';
 import type { PullWindow } from '../../sources/types.js';
 import { handle } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { SetExit } from '../main.js';
-import { withRun } from '../run-context.js';
+import { withPreparedRun } from '../run-context.js';
 import { formatPullSummary } from '../summary.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -37,20 +37,29 @@ export function registerPull(program: Command, set: SetExit): void {
     .action(async (opts: { config: string; cluster: string[]; since?: string; until?: string }) => {
       set(
         await handle(() =>
-          withRun('pull', { ...program.opts(), ...opts }, async (rc) => {
-            const window = parseWindow(opts.since, opts.until, rc.now);
-            const summary = await pullClusters(rc.db, rc.job, { runId: rc.runId, log: rc.log, only: opts.cluster, window, progress: rc.progress, signal: rc.signal });
-            rc.progress.stop();
-            process.stdout.write(formatPullSummary(rc.runId, summary.results, summary.totals, rc.job.path));
-            const failed = summary.results.filter((r) => r.status === 'failed');
-            return {
-              code: failed.length ? EXIT.partial : EXIT.ok,
-              status: failed.length === summary.results.length && failed.length ? 'failed' : failed.length ? 'partial' : 'ok',
-              totals: summary.totals,
-              errors: failed.map((r) => ({ cluster: r.cluster, step: 'pull', message: r.error ?? 'failed' })),
-              extra: { clusters: summary.results.length },
-            };
-          }),
+          withPreparedRun(
+            'pull',
+            { ...program.opts(), ...opts },
+            (job, now) => {
+              selectClusters(job, opts.cluster); // an unknown --cluster is a usage error before anything is opened
+              return parseWindow(opts.since, opts.until, now);
+            },
+            async (rc, window) => {
+              const summary = await pullClusters(rc.db, rc.job, { runId: rc.runId, log: rc.log, only: opts.cluster, window, progress: rc.progress, signal: rc.signal });
+              rc.progress.stop();
+              process.stdout.write(formatPullSummary(rc.runId, summary.results, summary.totals, rc.job.path));
+              const failed = summary.results.filter((r) => r.status === 'failed');
+              const allFailed = failed.length > 0 && failed.length === summary.results.length;
+              return {
+                // every cluster failed: nothing landed from anyone, so not "partial"
+                code: allFailed ? EXIT.fatal : failed.length ? EXIT.partial : EXIT.ok,
+                status: allFailed ? 'failed' : failed.length ? 'partial' : 'ok',
+                totals: summary.totals,
+                errors: failed.map((r) => ({ cluster: r.cluster, step: 'pull', message: r.error ?? 'failed' })),
+                extra: { clusters: summary.results.length },
+              };
+            },
+          ),
         ),
       );
     });

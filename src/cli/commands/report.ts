@@ -5,7 +5,7 @@ import { writeReports, type ReportFormat, type ReportKind } from '../../report/r
 import { handle } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { SetExit } from '../main.js';
-import { withRun } from '../run-context.js';
+import { withPreparedRun } from '../run-context.js';
 
 export function registerReport(program: Command, set: SetExit): void {
   program
@@ -17,12 +17,14 @@ export function registerReport(program: Command, set: SetExit): void {
     .requiredOption('--out <dir>', 'directory to write into')
     .option('--since <dur>', 'period covered, e.g. 7d (default 7d)')
     .action(async (opts: { config: string; kind: ReportKind; format: string; out: string; since?: string }) => {
-      set(await handle(() => withRun('report', { ...program.opts(), ...opts }, async (rc) => {
+      set(await handle(() => withPreparedRun('report', { ...program.opts(), ...opts }, () => {
         const formats = opts.format.split(',').map((f) => f.trim()).filter(Boolean);
         const bad = formats.filter((f) => !['md', 'html', 'json'].includes(f));
         if (bad.length || !formats.length) throw new ConfigError(`--format "${opts.format}": use a comma-separated list of md, html, json`);
         const sinceMs = opts.since === undefined ? undefined : parseDuration(opts.since);
         if (opts.since !== undefined && sinceMs === undefined) throw new ConfigError(`--since "${opts.since}": give a duration such as 7d or 24h`);
+        return { formats, sinceMs };
+      }, async (rc, { formats, sinceMs }) => {
         const paths = await writeReports(rc.db, rc.job, { kinds: [opts.kind], formats: formats as ReportFormat[], outDir: opts.out, sinceMs, now: rc.now, log: rc.log, runId: rc.runId });
         process.stdout.write(paths.map((p) => `report: ${p}\n`).join(''));
         return { code: EXIT.ok, status: 'ok', extra: { reports: paths } };

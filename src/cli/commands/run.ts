@@ -26,10 +26,12 @@ export function registerRun(program: Command, set: SetExit): void {
 /** Exit code and run status of `kubetrail run` (see exit-codes.ts for the precedence). */
 export function runOutcome(s: RunAllSummary): RunOutcome {
   const failedClusters = s.pull.results.filter((r) => r.status === 'failed').length;
+  const allFailed = failedClusters > 0 && failedClusters === s.pull.results.length;
   const codes: ExitCode[] = [];
+  // Every cluster failing is not "the rest landed": there is no rest, so it is fatal (1), not partial (3).
+  if (allFailed) codes.push(EXIT.fatal);
   if (failedClusters || s.errors.some((e) => e.step !== 'pull')) codes.push(EXIT.partial);
   if (s.detect && s.detect.failing > 0) codes.push(EXIT.findings);
-  const allFailed = failedClusters > 0 && failedClusters === s.pull.results.length;
   return {
     code: worst(...codes),
     status: allFailed ? 'failed' : failedClusters || s.errors.length ? 'partial' : 'ok',
