@@ -9,7 +9,7 @@
 --   kube-audit-admin (keeps watch, drops get and list), GKE without Data Access logs, or a self-hosted
 --   policy that sets reads to None. Detections of secret reads, enumeration and WebSocket exec cannot fire.
 --   Judged from the data alone, so it also covers imported and self-hosted clusters. Also judged day by
---   day (UTC): a day with writes but not a single get or list is in alarm even when the week's share is
+--   whole day (UTC): a day with writes but not a single get or list is in alarm even when the week's share is
 --   fine (reads dropped for three days between two healthy stretches: a policy change, a filter, a
 --   diagnostic setting switched to kube-audit-admin and back).
 -- thresholds: >-
@@ -42,12 +42,13 @@ src AS (
   SELECT cluster, list_sort(list_distinct(flatten(list(log_names))))[1:5] AS log_names
   FROM days WHERE len(log_names) > 0 GROUP BY cluster
 ),
--- a day busy enough to judge, with writes and not one get or list
+-- a whole day busy enough to judge, with writes and not one get or list (the window's first and last
+-- days are partial: a few quiet minutes of writes at either edge are not a day without reads)
 dark AS (
   SELECT d.cluster, count(*) AS days_judged,
          list({'day': kt_day(d.day), 'writes': d.writes, 'events': d.events} ORDER BY d.day) FILTER (WHERE d.reads = 0 AND d.writes > 0) AS dark_days
   FROM days d JOIN kt_cov_clusters c USING (cluster)
-  WHERE d.events >= c.min_events_per_day
+  WHERE d.events >= c.min_events_per_day AND d.day >= c.window_start AND d.day + INTERVAL 1 DAY <= c.now_at
   GROUP BY d.cluster
 ),
 j AS (

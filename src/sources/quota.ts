@@ -23,7 +23,7 @@ export interface Quota {
   delayMs(): number;
   /** Calls made so far. */
   readonly calls: number;
-  /** Adopt `spec` where it is stricter (a lower rate, fewer calls at once). */
+  /** Adopt `spec` where it is stricter (fewer calls per the same interval, fewer at once). */
   tighten(spec: QuotaSpec): void;
 }
 
@@ -41,7 +41,9 @@ export function createQuota(scope: string, first: QuotaSpec): Quota {
       return spec;
     },
     tighten(other: QuotaSpec) {
-      if (other.limit / other.intervalMs < spec.limit / spec.intervalMs) {
+      // Only a lower limit over the same interval is unambiguously stricter (a sliding window of 60 per
+      // minute allows bursts that 4 per second forbids); the providers' settings share their unit.
+      if (other.intervalMs === spec.intervalMs && other.limit < spec.limit) {
         spec = { ...spec, limit: other.limit, intervalMs: other.intervalMs };
         window.reset(spec.limit, Math.ceil(spec.intervalMs * MARGIN));
       }
@@ -121,7 +123,7 @@ class SlidingWindow {
 /**
  * One quota per scope for the whole run. Clusters sharing a scope may configure it differently (say
  * requestsPerSecond on one EKS cluster of an account): the strictest setting wins, whichever cluster
- * starts first.
+ * starts first (settings over different intervals, such as a test's shorter clock, keep the first).
  */
 export class QuotaRegistry {
   private readonly quotas = new Map<string, Quota>();

@@ -260,7 +260,7 @@ describe('coverage scenarios', () => {
     const healthy = row('healthy-files', 'reads-observed');
     expect(healthy.status).toBe('ok');
     expect(healthy.evidence.days_without_reads).toEqual([]);
-    expect(Number(healthy.evidence.days_judged)).toBeGreaterThanOrEqual(7);
+    expect(Number(healthy.evidence.days_judged)).toBeGreaterThanOrEqual(6); // the whole days of a 7-day window
   });
 
   it('judges ingestion lag day by day: the worst day and its p95 are named', () => {
