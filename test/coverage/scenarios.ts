@@ -57,6 +57,14 @@ const eksFacts = (over: Partial<Record<string, PostureFact>> = {}): PostureFact[
     ...over,
   }).filter((f): f is PostureFact => f !== undefined);
 
+/** A GKE project's facts: Data Access on or off, the _Default bucket's retention, no exclusions. */
+const gkeFacts = (o: { dataAccess: boolean; defaultDays: number; service?: boolean }): PostureFact[] => [
+  fact('data_access_enabled', { ADMIN_READ: o.dataAccess, DATA_READ: o.dataAccess, DATA_WRITE: false, ...(o.service ? { service: 'container.googleapis.com' } : {}) }),
+  fact('default_bucket_retention_days', o.defaultDays),
+  fact('required_bucket_retention_days', 400),
+  fact('k8s_exclusions', []),
+];
+
 const aksFacts = (categories: string[], table: 'AKSAudit' | 'AKSAuditAdmin'): PostureFact[] => [
   fact('diagnostic_categories', categories),
   fact('audit_table', table),
@@ -111,12 +119,7 @@ export function scenarios(now: Date, holeStart: number): Scenario[] {
       provider: 'gke',
       envelope: { kind: 'gke', project: 'shop-prod-1234' },
       events: dense(),
-      facts: [
-        fact('data_access_enabled', { ADMIN_READ: true, DATA_READ: true, DATA_WRITE: false, service: 'container.googleapis.com' }),
-        fact('default_bucket_retention_days', 400),
-        fact('required_bucket_retention_days', 400),
-        fact('k8s_exclusions', []),
-      ],
+      facts: gkeFacts({ dataAccess: true, defaultDays: 400, service: true }),
       expect: [],
     },
     {
@@ -134,12 +137,7 @@ export function scenarios(now: Date, holeStart: number): Scenario[] {
       provider: 'gke',
       envelope: { kind: 'gke', project: 'shop-prod-1234' },
       events: dense(),
-      facts: [
-        fact('data_access_enabled', { ADMIN_READ: false, DATA_READ: false, DATA_WRITE: false }),
-        fact('default_bucket_retention_days', 400),
-        fact('required_bucket_retention_days', 400),
-        fact('k8s_exclusions', []),
-      ],
+      facts: gkeFacts({ dataAccess: false, defaultDays: 400 }),
       expect: [],
     },
     {
@@ -166,12 +164,7 @@ export function scenarios(now: Date, holeStart: number): Scenario[] {
       provider: 'gke',
       envelope: { kind: 'gke', project: 'shop-prod-1234' },
       events: dense({ reads: false, watches: false }),
-      facts: [
-        fact('data_access_enabled', { ADMIN_READ: false, DATA_READ: false, DATA_WRITE: false }),
-        fact('default_bucket_retention_days', 30),
-        fact('required_bucket_retention_days', 400),
-        fact('k8s_exclusions', []),
-      ],
+      facts: gkeFacts({ dataAccess: false, defaultDays: 30 }),
       expect: ['reads-collected', 'reads-observed', 'blind-detections'],
     },
     { name: 'metadata-only', provider: 'files', envelope: raw, events: dense({ metadataOnly: true }), facts: [], expect: ['bodies-observed', 'blind-detections'] },
@@ -184,12 +177,7 @@ export function scenarios(now: Date, holeStart: number): Scenario[] {
       provider: 'gke',
       envelope: { kind: 'gke', project: 'shop-prod-1234' },
       events: dense(),
-      facts: [
-        fact('data_access_enabled', { ADMIN_READ: true, DATA_READ: true, DATA_WRITE: false }),
-        fact('default_bucket_retention_days', 3650),
-        fact('required_bucket_retention_days', 400),
-        fact('k8s_exclusions', []),
-      ],
+      facts: gkeFacts({ dataAccess: true, defaultDays: 3650 }),
       coverage: { retentionTarget: '730d' },
       // kubetrail holds 100 days: short of 730 as well
       expect: ['retention-meets-target', 'history-meets-target'],
@@ -270,12 +258,7 @@ export function scenarios(now: Date, holeStart: number): Scenario[] {
       provider: 'gke',
       envelope: { kind: 'gke', project: 'shop-prod-1234' },
       events: dense(),
-      facts: [
-        fact('data_access_enabled', { ADMIN_READ: true, DATA_READ: true, DATA_WRITE: false, service: 'container.googleapis.com' }),
-        fact('default_bucket_retention_days', 30),
-        fact('required_bucket_retention_days', 400),
-        fact('k8s_exclusions', []),
-      ],
+      facts: gkeFacts({ dataAccess: true, defaultDays: 30, service: true }),
       expect: ['retention-meets-target'],
     },
     {
