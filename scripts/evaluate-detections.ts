@@ -24,7 +24,7 @@ import type { Source } from '../src/sources/types.js';
 import { Database } from '../src/store/database.js';
 
 const { values: args } = parseArgs({ options: { data: { type: 'string' }, verbose: { type: 'boolean', default: false } } });
-const DATA = resolve(args.data ?? join(import.meta.dirname, '..', '..', 'shared', 'data'));
+const DATA = resolve(args.data ?? process.env.KUBETRAIL_SHARED_DATA ?? join(import.meta.dirname, '..', '..', 'shared', 'data'));
 if (!existsSync(join(DATA, 'falco', 'labels.jsonl'))) {
   process.stderr.write(`no labelled data in ${DATA}: give --data DIR (the shared data folder with falco/ and panther/)\n`);
   process.exit(2);

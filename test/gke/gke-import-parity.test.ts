@@ -10,9 +10,10 @@ import { silentLogger } from '../../src/log.js';
 import { pullCluster } from '../../src/pipeline/pull-cluster.js';
 import { filesSource } from '../../src/sources/files/files-source.js';
 import type { GkeEntry } from '../fakes/gke-entries.js';
+import { SHARED_DATA } from '../helpers/workspace.js';
 import { Harness } from './harness.js';
 
-const DATA = join(import.meta.dirname, '../../../shared/data/elastic/gcp-audit');
+const DATA = join(SHARED_DATA, 'elastic', 'gcp-audit');
 let h: Harness;
 beforeEach(async () => {
   h = await new Harness().start();
