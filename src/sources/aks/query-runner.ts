@@ -119,7 +119,7 @@ export class QueryRunner {
         if (status === 400) {
           // Only an unknown table: SEM0100 also means an unknown column, which is a fault, not an absent table.
           if (/Failed to resolve table(?: or column)? expression named '(AKSAudit|AKSAuditAdmin|AzureDiagnostics)'/i.test(text)) throw new MissingTableError(text, query);
-          throw this.fail(`Log Analytics rejected the query for table ${table} (400: ${text}). Check that the table exists in workspace ${this.o.workspaceId} and that its plan allows this query`, query, false);
+          throw this.fail(`Log Analytics rejected the query for table ${table} (400: ${text}). Check that the table exists in workspace ${this.o.workspaceId} and that its plan allows this query (a Basic or Auxiliary table answers only the last 30 days and a subset of KQL: keep --since within 30 days)`, query, false);
         }
         if (status === 401) throw this.fail(`Log Analytics refused the credentials (401: ${text}). Check KUBETRAIL_AZURE_TOKEN or the workload / managed identity`, undefined, false);
         if (status === 403) throw this.fail(`the identity may not query workspace ${this.o.workspaceId} (403: ${text}): grant it Log Analytics Reader on the workspace`, undefined, false);
