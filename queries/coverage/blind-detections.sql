@@ -6,9 +6,9 @@
 -- means: >-
 --   Which detections of the library cannot fire on this cluster given what it actually logs: each
 --   detection names what it needs (metadata, read verbs, request bodies, response bodies) and the providers
---   where it cannot work at all. Detections that fire but miss part of their subject without some data (exec
---   detections without reads: WebSocket exec is a get) are listed as partly blind. A need is judged unmet from the data (the same measures as reads-observed
---   and bodies-observed); provider limits that no setting changes are reported as info, not alarm.
+--   where it cannot work at all. Detections that fire but miss part of their subject without some data
+--   (exec detections without reads: WebSocket exec is a get) are listed as partly blind. A need is judged
+--   unmet from the data (the same measures as reads-observed and bodies-observed); provider limits that no setting changes are reported as info, not alarm.
 -- thresholds: minReadShare, minBodyShare, minRequests (as reads-observed and bodies-observed)
 -- remediation:
 --   eks: |-
@@ -95,7 +95,7 @@ SELECT j.cluster,
       || CASE WHEN undecided > 0 THEN ' (' || kt_n(undecided) || ' could not be judged: too little traffic of the kind they need).' ELSE '.' END
   END
   || CASE WHEN partial > 0 AND detections > 0 AND requests > 0 THEN ' Partly blind: '
-      || array_to_string(list_transform(list_distinct(list_transform(partly_blind, lambda b: b.why)), lambda w: w), '; ') || ' ('
+      || array_to_string(list_distinct(list_transform(partly_blind, lambda b: b.why)), '; ') || ' ('
       || array_to_string(list_transform(partly_blind[1:5], lambda b: b.title), ', ')
       || CASE WHEN partial > 5 THEN ' and ' || kt_n(partial - 5) || ' more' ELSE '' END || ').' ELSE '' END AS reason,
   CAST(json_object('detections', detections, 'blind', coalesce(blind, []), 'partly_blind', partly_blind,

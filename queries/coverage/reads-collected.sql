@@ -28,17 +28,10 @@
 --     Remove exclusions that drop k8s.io entries: gcloud logging sinks update _Default --project={{project}} --remove-exclusions=<name>
 --   files: |-
 --     Log reads in the audit policy (before any catch-all rule): - level: Request / verbs: ["get", "list", "watch"]
-WITH da AS (
-  -- Data Access entries that arrived: proof the logs are on somewhere (a folder or organisation policy
-  -- can enable them; kubetrail reads the project's policy only).
-  SELECT e.cluster, count(*) AS n
-  FROM audit_events e JOIN kt_cov_clusters c USING (cluster)
-  WHERE c.provider = 'gke' AND e.event_time >= c.window_start AND e.event_time <= c.now_at
-    AND e.log_name LIKE '%cloudaudit.googleapis.com\%2Fdata\_access' ESCAPE '\'
-  GROUP BY e.cluster
-),
-f AS (
-  SELECT c.cluster, c.provider, m.facts, coalesce(da.n, 0) AS da_entries, c.window_days,
+WITH f AS (
+  -- reads and watches that arrived are Data Access entries on GKE: proof the logs are on somewhere (a folder
+  -- or organisation policy can enable them; kubetrail reads the project's policy only)
+  SELECT c.cluster, c.provider, m.facts, coalesce(o.reads + o.watches, 0) AS da_entries, c.window_days,
          kt_known(m.facts, 'audit_log_enabled') AS eks_known,
          CAST(kt_val(m.facts, 'audit_log_enabled') AS BOOLEAN) AS eks_enabled,
          kt_known(m.facts, 'diagnostic_categories') AS cat_known,
@@ -49,7 +42,7 @@ f AS (
          coalesce(CAST(json_extract(kt_val(m.facts, 'data_access_enabled'), '$.DATA_READ') AS BOOLEAN), false) AS data_read,
          kt_val(m.facts, 'k8s_exclusions') AS exclusions,
          coalesce(json_array_length(kt_val(m.facts, 'k8s_exclusions')), 0) AS n_exclusions
-  FROM kt_cov_clusters c LEFT JOIN kt_cov_fact_map m USING (cluster) LEFT JOIN da USING (cluster)
+  FROM kt_cov_clusters c LEFT JOIN kt_cov_fact_map m USING (cluster) LEFT JOIN kt_cov_observed o USING (cluster)
 ),
 j AS (
   SELECT *,
@@ -87,7 +80,7 @@ SELECT cluster, status,
     WHEN provider = 'aks' THEN 'Could not read the diagnostic settings: ' || kt_why(facts, 'diagnostic_categories') || '.'
     WHEN status = 'unknown' THEN 'Could not read the project''s Data Access audit configuration: ' || kt_why(facts, 'data_access_enabled') || '.'
     WHEN NOT (admin_read AND data_read) AND status = 'ok' THEN 'The project''s IAM policy does not turn on Data Access audit logs, but '
-      || kt_n(da_entries) || ' Data Access entries arrived in the last ' || kt_days(window_days)
+      || kt_n(da_entries) || ' reads and watches (Data Access entries) arrived in the last ' || kt_days(window_days)
       || ': a folder or organisation policy turns them on (kubetrail reads the project policy only). Reads are collected.'
     WHEN NOT (admin_read AND data_read) THEN 'Data Access audit logs are off for '
       || array_to_string(list_filter(['ADMIN_READ', 'DATA_READ'], lambda k: (k = 'ADMIN_READ' AND NOT admin_read) OR (k = 'DATA_READ' AND NOT data_read)), ' and ')

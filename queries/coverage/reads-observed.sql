@@ -8,8 +8,8 @@
 --   reads are a large part of the traffic; close to none means they are dropped on the way: AKS
 --   kube-audit-admin (keeps watch, drops get and list), GKE without Data Access logs, or a self-hosted
 --   policy that sets reads to None. Detections of secret reads, enumeration and WebSocket exec cannot fire.
---   Judged from the data alone, so it also covers imported and self-hosted clusters. Also judged day by
---   whole day (UTC): a day with writes but not a single get or list is in alarm even when the week's share is
+--   Judged from the data alone, so it also covers imported and self-hosted clusters. Also judged by
+--   whole UTC day: a day with writes but not a single get or list is in alarm even when the week's share is
 --   fine (reads dropped for three days between two healthy stretches: a policy change, a filter, a
 --   diagnostic setting switched to kube-audit-admin and back).
 -- thresholds: >-
