@@ -44,8 +44,8 @@ export function createQuota(scope: string, first: QuotaSpec): Quota {
       // Only a lower limit over the same interval is unambiguously stricter (a sliding window of 60 per
       // minute allows bursts that 4 per second forbids); the providers' settings share their unit.
       if (other.intervalMs === spec.intervalMs && other.limit < spec.limit) {
-        spec = { ...spec, limit: other.limit, intervalMs: other.intervalMs };
-        window.reset(spec.limit, Math.ceil(spec.intervalMs * MARGIN));
+        spec = { ...spec, limit: other.limit };
+        window.limit = other.limit;
       }
       if (other.concurrency < spec.concurrency) {
         spec = { ...spec, concurrency: other.concurrency };
@@ -76,15 +76,10 @@ class SlidingWindow {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private limit: number,
-    private interval: number,
+    /** Lowered when a stricter setting joins the scope (calls already started keep counting). */
+    public limit: number,
+    private readonly interval: number,
   ) {}
-
-  /** A stricter rate from now on (calls already started keep counting against it). */
-  reset(limit: number, interval: number): void {
-    this.limit = limit;
-    this.interval = interval;
-  }
 
   delayMs(): number {
     const now = performance.now();
