@@ -20,10 +20,11 @@ CREATE OR REPLACE TEMP MACRO kt_mask_field(mf_b, mf_parent, mf_child) AS
     ELSE json_merge_patch(mf_b, json_object(mf_parent, json_object(mf_child, kt_marker())))
   END;
 
--- kubectl keeps the whole applied object (data included) in this annotation.
+-- kubectl keeps the whole applied object (data included) in this annotation, as JSON text.
+CREATE OR REPLACE TEMP MACRO kt_last_applied(la_b) AS json_extract_string(la_b, '$.metadata.annotations."kubectl.kubernetes.io/last-applied-configuration"');
 CREATE OR REPLACE TEMP MACRO kt_redact_last_applied(rla_b) AS
   CASE
-    WHEN (json_extract(rla_b, '$.metadata.annotations."kubectl.kubernetes.io/last-applied-configuration"')) IS NULL THEN rla_b
+    WHEN kt_last_applied(rla_b) IS NULL THEN rla_b
     ELSE json_merge_patch(rla_b, json_object('metadata', json_object('annotations',
            json_object('kubectl.kubernetes.io/last-applied-configuration', kt_marker()))))
   END;
@@ -81,10 +82,10 @@ CREATE OR REPLACE TEMP MACRO kt_redact_configmap_data(rcd_b) AS
 CREATE OR REPLACE TEMP MACRO kt_redact_configmap_object(rco_b) AS
   CASE
     WHEN json_type(rco_b) <> 'OBJECT' THEN rco_b
-    WHEN json_extract_string(rco_b, '$.metadata.annotations."kubectl.kubernetes.io/last-applied-configuration"') IS NULL THEN kt_redact_configmap_data(rco_b)
+    WHEN kt_last_applied(rco_b) IS NULL THEN kt_redact_configmap_data(rco_b)
     ELSE json_merge_patch(kt_redact_configmap_data(rco_b), json_object('metadata', json_object('annotations', json_object(
       'kubectl.kubernetes.io/last-applied-configuration',
-      coalesce(CAST(kt_redact_configmap_data(try(json(json_extract_string(rco_b, '$.metadata.annotations."kubectl.kubernetes.io/last-applied-configuration"')))) AS VARCHAR), kt_marker())))))
+      coalesce(CAST(kt_redact_configmap_data(try(json(kt_last_applied(rco_b)))) AS VARCHAR), kt_marker())))))
   END;
 
 -- Workloads: an environment variable with a credential-like name keeps its name, not its value
