@@ -166,7 +166,7 @@ function expand(value: unknown, path: PropertyKey[], env: NodeJS.ProcessEnv, hoo
       return m;
     });
     const matches = [...value.matchAll(VAR)];
-    if (!missing && matches.length === 1 && matches[0]![0] === value && value !== '$$' && hooks.isPlain(path)) {
+    if (!missing && matches.length === 1 && matches[0]![0] === value && hooks.isPlain(path)) {
       const t = scalarType(text);
       if (t !== undefined) {
         hooks.typed(path, text);

@@ -8,6 +8,7 @@ import { EXIT } from '../exit-codes.js';
 import type { SetExit } from '../main.js';
 import { withPreparedRun } from '../run-context.js';
 import { formatPullSummary } from '../summary.js';
+import { pullOutcome } from './run.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -48,11 +49,9 @@ export function registerPull(program: Command, set: SetExit): void {
               const summary = await pullClusters(rc.db, rc.job, { runId: rc.runId, log: rc.log, only: opts.cluster, window, progress: rc.progress, signal: rc.signal });
               rc.progress.stop();
               process.stdout.write(formatPullSummary(rc.runId, summary.results, summary.totals, rc.job.path));
-              const failed = summary.results.filter((r) => r.status === 'failed');
-              const allFailed = failed.length > 0 && failed.length === summary.results.length;
+              const { failed, allFailed, code } = pullOutcome(summary.results);
               return {
-                // every cluster failed: nothing landed from anyone, so not "partial"
-                code: allFailed ? EXIT.fatal : failed.length ? EXIT.partial : EXIT.ok,
+                code,
                 status: allFailed ? 'failed' : failed.length ? 'partial' : 'ok',
                 totals: summary.totals,
                 errors: failed.map((r) => ({ cluster: r.cluster, step: 'pull', message: r.error ?? 'failed' })),

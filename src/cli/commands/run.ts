@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { SEVERITIES, type Severity } from '../../detect/run.js';
+import type { ClusterResult } from '../../pipeline/pull-cluster.js';
 import { runAll, type RunAllSummary } from '../../pipeline/run-all.js';
 import { handle } from '../context.js';
 import { EXIT, worst, type ExitCode } from '../exit-codes.js';
@@ -23,14 +24,23 @@ export function registerRun(program: Command, set: SetExit): void {
     });
 }
 
+/**
+ * How the pull went: partial (3) when some clusters failed; fatal (1) when every one did, since there is no
+ * "rest" that landed. Shared by `pull` and `run`.
+ */
+export function pullOutcome(results: readonly ClusterResult[]): { failed: ClusterResult[]; allFailed: boolean; code: ExitCode } {
+  const failed = results.filter((r) => r.status === 'failed');
+  const allFailed = failed.length > 0 && failed.length === results.length;
+  return { failed, allFailed, code: allFailed ? EXIT.fatal : failed.length ? EXIT.partial : EXIT.ok };
+}
+
 /** Exit code and run status of `kubetrail run` (see exit-codes.ts for the precedence). */
 export function runOutcome(s: RunAllSummary): RunOutcome {
-  const failedClusters = s.pull.results.filter((r) => r.status === 'failed').length;
-  const allFailed = failedClusters > 0 && failedClusters === s.pull.results.length;
-  const codes: ExitCode[] = [];
-  // Every cluster failing is not "the rest landed": there is no rest, so it is fatal (1), not partial (3).
-  if (allFailed) codes.push(EXIT.fatal);
-  if (failedClusters || s.errors.some((e) => e.step !== 'pull')) codes.push(EXIT.partial);
+  const pull = pullOutcome(s.pull.results);
+  const failedClusters = pull.failed.length;
+  const allFailed = pull.allFailed;
+  const codes: ExitCode[] = [pull.code];
+  if (s.errors.some((e) => e.step !== 'pull')) codes.push(EXIT.partial);
   if (s.detect && s.detect.failing > 0) codes.push(EXIT.findings);
   return {
     code: worst(...codes),

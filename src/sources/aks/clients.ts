@@ -140,4 +140,3 @@ export function containerServiceClient(identity: AzureIdentity, subscriptionId: 
     ...(opts.ca ? { tlsOptions: { ca: opts.ca } } : {}),
   });
 }
-
