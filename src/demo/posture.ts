@@ -58,7 +58,7 @@ function eksPosture(): ClusterPosture {
     provider: 'eks',
     facts: [
       known('audit_log_enabled', true, `${where}: audit is enabled`),
-      known('log_types', Object.keys(types).filter((t) => types[t]), where),
+      known('log_types', [...EKS_ENABLED_LOG_TYPES], where),
       known('control_plane_log_types', types, where),
       known('kubernetes_version', minor(EKS_VERSION), 'eks:DescribeCluster demo-eks'),
       known('log_group_exists', true, `logs:DescribeLogGroups ${group}`),
