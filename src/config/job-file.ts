@@ -12,6 +12,14 @@ import { detectSection } from './sections/detect.js';
 import { coverageSection } from './sections/coverage.js';
 import { reportsSection } from './sections/reports.js';
 
+/**
+ * Bytes staged per landing transaction unless the job says otherwise. A transaction that appends fewer
+ * rows than a DuckDB row group (122,880) goes through the write-ahead log and is written a second time
+ * at the next checkpoint; at about 1.5 KB per event, 512 MB is some 350,000 events, written once. The
+ * landing streams from the staged file, so this costs disk (two batches per cluster), not memory.
+ */
+export const DEFAULT_BATCH_BYTES = 512 * 1024 * 1024;
+
 export const clusterSchema = z.discriminatedUnion('provider', [eksCluster, gkeCluster, aksCluster, filesCluster], {
   error: (issue) =>
     issue.code === 'invalid_union' ? 'provider must be one of eks, gke, aks, files' : undefined,
@@ -26,7 +34,7 @@ export const jobFileSchema = z
     /** DuckDB memory limit, e.g. 512MB, 2GB. */
     memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 512MB or 2GB').default('1GB'),
     threads: z.number().int().positive().optional(),
-    /** Records staged per landing transaction, e.g. 32MB: larger is faster, smaller loses less to a crash. */
+    /** Records staged per landing transaction, e.g. 256MB: larger is faster, smaller loses less to a crash and needs less disk. */
     batchSize: z
       .string()
       .regex(/^\d+(\.\d+)?\s*(KB|MB|GB)$/i, 'a size such as 32MB')
@@ -34,7 +42,7 @@ export const jobFileSchema = z
         const m = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB)$/i.exec(v)!;
         return Math.round(Number(m[1]) * { KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[m[2]!.toUpperCase() as 'KB' | 'MB' | 'GB']);
       })
-      .default(64 * 1024 * 1024),
+      .default(DEFAULT_BATCH_BYTES),
     /** Clusters pulled at the same time. */
     concurrency: z.number().int().min(1).max(32).default(4),
     clusters: z.array(clusterSchema).min(1, 'list at least one cluster'),

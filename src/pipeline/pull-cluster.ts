@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import { emptyCounts, type LandCounts } from '../store/land.js';
 import type { PostureFact, PullWindow, Source, SourceStats } from '../sources/types.js';
 import { Lander } from './lander.js';
+import { DEFAULT_BATCH_BYTES } from '../config/job-file.js';
 
 export interface PullClusterOptions {
   runId: string;
@@ -17,7 +18,7 @@ export interface PullClusterOptions {
   log: Logger;
   signal?: AbortSignal;
   stagingDir: string;
-  /** Bytes staged before a source should checkpoint (default 32 MiB). */
+  /** Bytes staged before a source should checkpoint (default DEFAULT_BATCH_BYTES). */
   checkpointBytes?: number;
   /** import: files named on the command line (no posture). */
   step?: 'pull' | 'import';
@@ -68,7 +69,7 @@ export async function pullCluster(
       now: opts.now ?? new Date(),
       log,
       signal: opts.signal ?? new AbortController().signal,
-      checkpointBytes: opts.checkpointBytes ?? 64 * 1024 * 1024,
+      checkpointBytes: opts.checkpointBytes ?? DEFAULT_BATCH_BYTES,
     };
     if (step === 'pull' && source.posture) {
       result.posture = await source.posture(ctx).catch((err: unknown) => [

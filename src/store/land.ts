@@ -156,7 +156,7 @@ export async function land(
 const timings = process.env.KUBETRAIL_TIMINGS === '1';
 const lap = (label: string, t0: number): number => {
   const now = performance.now();
-  if (timings) process.stderr.write(`land ${label} ${(now - t0).toFixed(0)} ms\n`);
+  if (timings) process.stderr.write(`land ${label} ${(now - t0).toFixed(0)} ms @${now.toFixed(0)}\n`);
   return now;
 };
 
@@ -194,16 +194,17 @@ async function landRound(
        WHERE n > 1`,
       { cluster: target.cluster, lo: String(range[0]), hi: String(range[1]) },
     );
+    t = lap('dedupe', t);
     const select = cols.map((c) => `${LANDER_COLUMNS[c] ?? `b.${c}`} AS ${c}`).join(', ');
     // The whole rows, streamed from the staged file into the table.
     const inserted = await conn.run(
       `INSERT INTO audit_events BY NAME
        SELECT ${select} FROM (${normaliseSql()}) b
-       WHERE b.q IN (SELECT q FROM kt_rows WHERE fate = 'land') AND b.q NOT IN (SELECT q FROM kt_dup)`,
+       WHERE b.fate = 'land' AND b.q NOT IN (SELECT q FROM kt_dup)`,
       [stage.path, target.cluster, target.provider, sources, target.runId],
     );
     counts.landed += inserted.rowsChanged;
-    t = lap('dedupe+insert', t);
+    t = lap('insert', t);
     if (inserted.rowsChanged > 0 && (!counts.newestEvent || String(range[1]) > counts.newestEvent)) counts.newestEvent = String(range[1]);
   } else {
     await conn.run(`CREATE OR REPLACE TEMP TABLE kt_dup AS SELECT NULL::BIGINT AS q WHERE false`);
