@@ -87,6 +87,7 @@ try {
     addBytes: () => undefined,
     addText: () => undefined,
     addValue: (_s, _l, v) => void (fetchedBytes += JSON.stringify(v).length, fetched++),
+    addEmbedded: () => undefined,
     addRefused: () => undefined,
     get bytes() {
       return 0;

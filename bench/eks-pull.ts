@@ -104,6 +104,9 @@ class DroppingSink implements RecordSink {
   addValue(s: number, l: number, v: unknown) {
     this.stage.addValue(s, l, v);
   }
+  addEmbedded(s: number, l: number, w: Record<string, unknown>, f: string, t: string) {
+    this.stage.addEmbedded(s, l, w, f, t);
+  }
   addRefused(s: number, l: number, r: string, t: string) {
     this.stage.addRefused(s, l, r, t);
   }

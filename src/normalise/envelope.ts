@@ -1,13 +1,13 @@
 /**
  * An envelope is one way a provider (or an export of it) wraps a Kubernetes audit event. Each envelope
- * module says, in SQL over the record struct `u` (see event-shape.ts) and the record JSON `r`, how to
- * recognise its records and how to read the Event and the envelope's own facts out of them. Nothing
+ * module says, in SQL over the record struct `u` (see event-shape.ts; a record staged beside its
+ * embedded document has that document in `u` and the rest in `w`), how to recognise its records and how to read the Event and the envelope's own facts out of them. Nothing
  * here touches the database: normalise.ts assembles the modules into one set-based statement.
  */
 export interface Envelope {
   /** Stored in audit_events.envelope and used in counts. */
   readonly name: string;
-  /** SQL predicate over `u` and `r` that claims a record. Envelopes are tried in registry order. */
+  /** SQL predicate over `u` (and `w`, `a`) that claims a record. Envelopes are tried in registry order. */
   readonly match: string;
   /**
    * Columns computed once per claimed record before the expressions below, in layers: each layer may

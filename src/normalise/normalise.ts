@@ -1,7 +1,8 @@
 /**
  * Normalisation as one set-based SQL statement over a staged file (see store/stage.ts for its lines).
  * read_json parses each record once, straight into the record struct (`r`) or, for Log Analytics rows,
- * the row struct (`a`); the envelope is named; each envelope's expressions (evaluated only for its own
+ * the row struct (`a`); a record staged as an embedded document has the rest of its record in `w` (the
+ * same struct as `r`); the envelope is named; each envelope's expressions (evaluated only for its own
  * rows) read the Event and its facts; the canonical projection types, checks and redacts. The result
  * says for every record what happens to it:
  *   land | skip (a known envelope that is not audit data) | quarantine (with the reason)
@@ -22,6 +23,8 @@ export type Fate = (typeof FATES)[number];
 
 const IS_BATCH = `(json_type(u.records) = 'ARRAY' OR json_type(u.events) = 'ARRAY' OR (u.kind = 'EventList' AND json_type(u.items) = 'ARRAY')
     OR json_type(u.entries) = 'ARRAY' OR (u.log IS NOT NULL AND u.kind IS NULL AND u.auditID IS NULL))`;
+// Staged as a plain record: not a Log Analytics row (`a`) nor an embedded document beside its wrapper (`w`).
+const PLAIN = 'a IS NULL AND w IS NULL';
 const IS_LOG_ANALYTICS_ROW = `(u.TimeGenerated IS NOT NULL OR u.StageReceivedTime IS NOT NULL OR u.RequestReceivedTime IS NOT NULL OR u.log_s IS NOT NULL)`;
 
 function guarded(env: Envelope, expr: string): string {
@@ -66,10 +69,10 @@ export function normaliseSql(): string {
   }
   cached = `
 WITH staged AS (
-  SELECT q, s, l, i, x, t, r AS u, a
+  SELECT q, s, l, i, x, t, r AS u, a, w
   FROM read_json($1, format = 'newline_delimited', ignore_errors = true,
                  maximum_object_size = ${MAX_RECORD_BYTES + 4096},
-                 columns = {q: 'BIGINT', s: 'INTEGER', l: 'BIGINT', i: 'INTEGER', x: 'VARCHAR', t: 'VARCHAR', r: '${RECORD_STRUCT}', a: '${LOG_ANALYTICS_ROW_STRUCT}'})
+                 columns = {q: 'BIGINT', s: 'INTEGER', l: 'BIGINT', i: 'INTEGER', x: 'VARCHAR', t: 'VARCHAR', r: '${RECORD_STRUCT}', a: '${LOG_ANALYTICS_ROW_STRUCT}', w: '${RECORD_STRUCT}'})
   -- ignore_errors turns a line it cannot parse into a row of NULLs: the lander finds it by its missing q
   WHERE q IS NOT NULL
 ),
@@ -77,11 +80,11 @@ classified AS (
   SELECT *,
     CASE
       WHEN x IS NOT NULL THEN 'quarantine'
-      WHEN a IS NULL AND ${IS_BATCH} THEN 'batch'
-      WHEN a IS NULL AND ${IS_LOG_ANALYTICS_ROW} THEN 'rekey'
+      WHEN ${PLAIN} AND ${IS_BATCH} THEN 'batch'
+      WHEN ${PLAIN} AND ${IS_LOG_ANALYTICS_ROW} THEN 'rekey'
     END AS pre_fate,
     CASE WHEN x IS NOT NULL THEN NULL
-      WHEN a IS NULL AND (${IS_BATCH} OR ${IS_LOG_ANALYTICS_ROW}) THEN NULL
+      WHEN ${PLAIN} AND (${IS_BATCH} OR ${IS_LOG_ANALYTICS_ROW}) THEN NULL
       ${classify}
     END AS envelope
   FROM staged

@@ -48,6 +48,9 @@ export class Lander implements RecordSink {
   addValue(s: number, line: number, value: unknown): void {
     this.stage.addValue(s, line, value);
   }
+  addEmbedded(s: number, line: number, wrapper: Record<string, unknown>, field: string, text: string): void {
+    this.stage.addEmbedded(s, line, wrapper, field, text);
+  }
   addRefused(s: number, line: number, reason: string, text: string): void {
     this.stage.addRefused(s, line, reason, text);
   }

@@ -18,6 +18,8 @@ export interface RecordSink {
   addText(source: number, line: number, json: string): void;
   /** A record as a decoded value (an SDK's response object). */
   addValue(source: number, line: number, value: unknown): void;
+  /** A record one of whose fields holds a JSON document as text, e.g. CloudWatch's `message` (rest of the record, field name, text). */
+  addEmbedded(source: number, line: number, wrapper: Record<string, unknown>, field: string, text: string): void;
   /** A record that cannot be staged (e.g. a line that is not UTF-8): quarantined with this reason. */
   addRefused(source: number, line: number, reason: string, text: string): void;
   /** Bytes staged since the last checkpoint: checkpoint when this passes `checkpointBytes`. */

@@ -268,7 +268,10 @@ async function landRound(
   };
   for (const t of texts) {
     const h = handBack.get(t.q);
-    if (!h) {
+    if (!h && t.embedded) {
+      // the embedded document was not JSON after all: the record goes round again whole, as text
+      next.addText(t.source, t.line, t.text, t.item);
+    } else if (!h) {
       // read_json could not parse the staged line: the record is not JSON
       const why = explain(t.text);
       if (why.kind === 'elements') toElements(t, why.elements);

@@ -3,6 +3,7 @@
  *   {"q":<seq>,"s":<source>,"l":<line>,"r":<the record's JSON, byte for byte>}
  *   {"q":<seq>,"s":<source>,"l":<line>,"i":<item>,"r":<an element of a batch record>}
  *   {"q":<seq>,"s":<source>,"l":<line>,"a":<a Log Analytics row>}
+ *   {"q":<seq>,"s":<source>,"l":<line>,"f":"<field>","w":<the record without field>,"r":<field's JSON text>}
  *   {"q":<seq>,"s":<source>,"l":<line>,"x":"<why it was refused>","t":"<its text>"}
  * Records are copied as bytes, never parsed here: DuckDB parses them once. A line that is not JSON makes
  * its staged line unreadable; read_json skips it, and the lander finds it by its missing `q` and reads
@@ -23,8 +24,10 @@ export interface StagedText {
   source: number;
   line: number;
   item: number | null;
-  /** The record's text as staged (the `r`/`a` value, or the refused text). */
+  /** The record's text (the `r`/`a` value, the refused text, or an embedded record put back together). */
   text: string;
+  /** Staged with its embedded document beside it (`addEmbedded`), which may not be JSON after all. */
+  embedded: boolean;
 }
 
 export class StageFile {
@@ -124,6 +127,25 @@ export class StageFile {
     this.addText(source, line, JSON.stringify(value), null, key);
   }
 
+  /**
+   * A record one of whose fields holds a JSON document as text (CloudWatch's `message`). When the text
+   * looks like one JSON object on one line, it is staged as JSON (`r`) beside the rest of the record
+   * (`w`, flat): DuckDB parses it once, and it is never escaped here nor unescaped there. If it is not
+   * JSON after all, read_json drops the staged line and the lander stages the record whole again (see
+   * land.ts), so the normaliser still says what is wrong with it.
+   */
+  addEmbedded(source: number, line: number, wrapper: Record<string, unknown>, field: string, text: string): void {
+    if (!looksLikeOneObjectLine(text) || Buffer.byteLength(text) > MAX_RECORD_BYTES) {
+      this.addText(source, line, JSON.stringify({ ...wrapper, [field]: text }));
+      return;
+    }
+    const q = this.count++;
+    this.offsets.push(this.bytes);
+    this.writeString(`{"q":${q},"s":${source},"l":${line},"f":${JSON.stringify(field)},"w":${JSON.stringify(wrapper)},"r":`);
+    this.writeString(text);
+    this.tail();
+  }
+
   /** A record refused before staging: it goes straight to quarantine with this reason. */
   addRefused(source: number, line: number, reason: string, text: string, item: number | null = null): void {
     const q = this.count++;
@@ -160,14 +182,20 @@ export class StageFile {
         const b = Buffer.allocUnsafe(end - start);
         readSync(fd, b, 0, b.length, start);
         const line = b.toString('utf8').replace(/\n$/, '');
-        const m = /^\{"q":(\d+),"s":(\d+),"l":(\d+)(?:,"i":(\d+))?,"([rax])":/.exec(line);
+        // `w` is flat JSON we wrote: inside its strings every quote is escaped, so `},"r":` ends it.
+        const m = /^\{"q":(\d+),"s":(\d+),"l":(\d+)(?:,"i":(\d+))?(?:,"f":("(?:[^"\\]|\\.)*"),"w":(\{.*?\}))?,"([rax])":/.exec(line);
         if (!m) continue;
         let text: string;
-        if (m[5] === 'x') {
+        if (m[7] === 'x') {
           const refused = /,"t":(".*")\}$/.exec(line);
           text = refused ? (JSON.parse(refused[1]!) as string) : '';
         } else text = line.slice(m[0].length, -1);
-        out.push({ q, source: Number(m[2]), line: Number(m[3]), item: m[4] === undefined ? null : Number(m[4]), text });
+        const embedded = m[5] !== undefined;
+        if (embedded) {
+          const wrapper = m[6]!;
+          text = `${wrapper.slice(0, -1)}${wrapper === '{}' ? '' : ','}${m[5]}:${JSON.stringify(text)}}`;
+        }
+        out.push({ q, source: Number(m[2]), line: Number(m[3]), item: m[4] === undefined ? null : Number(m[4]), text, embedded });
       }
     } finally {
       closeSync(fd);
@@ -212,6 +240,20 @@ export class StageFile {
     this.written += this.pos;
     this.pos = 0;
   }
+}
+
+/**
+ * Text that can go into a staged line as JSON as it is: an object on one line (JSON allows raw line
+ * breaks between tokens; NDJSON does not), and no lone surrogate (it would be written as U+FFFD).
+ */
+function looksLikeOneObjectLine(text: string): boolean {
+  return (
+    text.charCodeAt(0) === 0x7b &&
+    text.charCodeAt(text.length - 1) === 0x7d &&
+    !text.includes('\n') &&
+    !text.includes('\r') &&
+    (text as string & { isWellFormed(): boolean }).isWellFormed()
+  );
 }
 
 /** Offset of the first byte that breaks UTF-8 (only called on lines that are not valid UTF-8). */

@@ -90,7 +90,10 @@ export async function fetchSlice(slice: Slice, f: SliceFetch): Promise<void> {
         f.counters.events_at_slice_end++;
         continue;
       }
-      f.sink.addValue(s, ev.timestamp ?? 0, ev);
+      const { message, ...rest } = ev;
+      // The message is the Event as JSON text: staged beside the rest, not escaped into a string.
+      if (typeof message === 'string') f.sink.addEmbedded(s, ev.timestamp ?? 0, rest, 'message', message);
+      else f.sink.addValue(s, ev.timestamp ?? 0, ev);
       f.counters.events++;
     }
     await f.afterPage();
