@@ -103,6 +103,12 @@ const structType = (fields: ReadonlyArray<readonly [string, string]>): string =>
 export const EVENT_SPEC = spec(EVENT_FIELDS);
 /** read_json type of a staged record (`r`): Event fields plus every envelope's top-level keys. */
 export const RECORD_STRUCT = structType([...EVENT_FIELDS, ...ENVELOPE_FIELDS]);
+/**
+ * read_json type of the rest of a record staged beside its embedded document (`w`): the keys of the one
+ * such record kubetrail stages, a CloudWatch event without its message. Narrow on purpose: every field
+ * here is a column read_json fills for every staged line.
+ */
+export const WRAPPER_STRUCT = structType(ENVELOPE_FIELDS.filter(([k]) => ['logStreamName', 'eventId', 'ingestionTime', 'timestamp'].includes(k)));
 /** read_json type of a staged Log Analytics row (`a`). */
 export const LOG_ANALYTICS_ROW_STRUCT = structType(LOG_ANALYTICS_ROW_FIELDS);
 

@@ -1,8 +1,7 @@
 /**
  * Normalisation as one set-based SQL statement over a staged file (see store/stage.ts for its lines).
  * read_json parses each record once, straight into the record struct (`r`) or, for Log Analytics rows,
- * the row struct (`a`); a record staged as an embedded document has the rest of its record in `w` (the
- * same struct as `r`); the envelope is named; each envelope's expressions (evaluated only for its own
+ * the row struct (`a`); a record staged as an embedded document has the rest of its record in `w`; the envelope is named; each envelope's expressions (evaluated only for its own
  * rows) read the Event and its facts; the canonical projection types, checks and redacts. The result
  * says for every record what happens to it:
  *   land | skip (a known envelope that is not audit data) | quarantine (with the reason)
@@ -12,7 +11,7 @@
  */
 import { canonicalSelect } from './canonical.js';
 import type { Envelope } from './envelope.js';
-import { LOG_ANALYTICS_ROW_STRUCT, RECORD_STRUCT } from './event-shape.js';
+import { LOG_ANALYTICS_ROW_STRUCT, RECORD_STRUCT, WRAPPER_STRUCT } from './event-shape.js';
 import { ENVELOPES } from './registry.js';
 
 /** Largest record DuckDB is asked to parse; larger lines are quarantined before staging. */
@@ -72,7 +71,7 @@ WITH staged AS (
   SELECT q, s, l, i, x, t, r AS u, a, w
   FROM read_json($1, format = 'newline_delimited', ignore_errors = true,
                  maximum_object_size = ${MAX_RECORD_BYTES + 4096},
-                 columns = {q: 'BIGINT', s: 'INTEGER', l: 'BIGINT', i: 'INTEGER', x: 'VARCHAR', t: 'VARCHAR', r: '${RECORD_STRUCT}', a: '${LOG_ANALYTICS_ROW_STRUCT}', w: '${RECORD_STRUCT}'})
+                 columns = {q: 'BIGINT', s: 'INTEGER', l: 'BIGINT', i: 'INTEGER', x: 'VARCHAR', t: 'VARCHAR', r: '${RECORD_STRUCT}', a: '${LOG_ANALYTICS_ROW_STRUCT}', w: '${WRAPPER_STRUCT}'})
   -- ignore_errors turns a line it cannot parse into a row of NULLs: the lander finds it by its missing q
   WHERE q IS NOT NULL
 ),
