@@ -88,6 +88,7 @@ try {
     addText: () => undefined,
     addValue: (_s, _l, v) => void (fetchedBytes += JSON.stringify(v).length, fetched++),
     addEmbedded: () => undefined,
+    due: false,
     addRefused: () => undefined,
     get bytes() {
       return 0;
@@ -100,7 +101,7 @@ try {
   let fetchedBytes = 0;
   const tf = performance.now();
   await aksSource(cluster, { quotas }, sourceOpts).pull(
-    { cluster, runId: 'fetch', state: new Map(), window: {}, now: new Date(), log: silentLogger(), signal: new AbortController().signal, checkpointBytes: Number.MAX_SAFE_INTEGER },
+    { cluster, runId: 'fetch', state: new Map(), window: {}, now: new Date(), log: silentLogger(), signal: new AbortController().signal },
     counting,
     async () => undefined,
   );

@@ -11,9 +11,16 @@ import pLimit from 'p-limit';
 import { addCounts, emptyCounts, land, type LandCounts, type LandTarget, type StateUpdate } from '../store/land.js';
 import { StageFile } from '../store/stage.js';
 import { folderError } from '../errors.js';
+import { DEFAULT_BATCH_BYTES } from '../config/job-file.js';
 import type { RecordSink } from '../sources/types.js';
 
 let sequence = 0;
+
+/**
+ * Rows in a DuckDB row group. A landing of at least this many is written straight to the database file;
+ * a smaller one goes through the write-ahead log and is written again at the next checkpoint.
+ */
+const ROW_GROUP_ROWS = 122_880;
 
 // One landing at a time in this process, whatever the number of clusters being pulled: each landing
 // already uses every core DuckDB has, and several at once only share the memory limit until one fails.
@@ -22,6 +29,7 @@ const landingSlot = pLimit(1);
 export class Lander implements RecordSink {
   private stage: StageFile;
   private pending: Promise<void> = Promise.resolve();
+  private landing = false;
   readonly totals: LandCounts = emptyCounts();
   /** Source locations of this pull, shared by its stage files (indexes stay valid across checkpoints). */
   private readonly sources: string[] = [];
@@ -32,6 +40,7 @@ export class Lander implements RecordSink {
     private readonly target: LandTarget,
     private readonly stagingDir: string,
     private readonly onLanded?: (totals: LandCounts) => void,
+    private readonly batchBytes = DEFAULT_BATCH_BYTES,
   ) {
     this.stage = this.newStage();
   }
@@ -60,6 +69,14 @@ export class Lander implements RecordSink {
   get count(): number {
     return this.stage.count;
   }
+  /**
+   * A full batch, or a row group's worth while DuckDB has nothing to land: landing starts as soon as it
+   * is worth it (not after a whole batch is staged), and the landing left for after the source's last
+   * fetch stays small.
+   */
+  get due(): boolean {
+    return this.stage.bytes >= this.batchBytes || (!this.landing && this.stage.count >= ROW_GROUP_ROWS);
+  }
 
   /** Land what was added since the last checkpoint together with `state`. */
   checkpoint = async (state: readonly StateUpdate[]): Promise<void> => {
@@ -67,12 +84,16 @@ export class Lander implements RecordSink {
     const stage = this.stage;
     this.stage = this.newStage();
     this.checkpoints++;
+    this.landing = true;
     this.pending = landingSlot(() => land(this.conn, stage, this.target, state))
       .then((c) => {
         addCounts(this.totals, c);
         this.onLanded?.(this.totals);
       })
-      .finally(() => stage.remove());
+      .finally(() => {
+        this.landing = false;
+        stage.remove();
+      });
     // Surface a failure of this landing now if it already happened; otherwise at the next checkpoint.
     await Promise.race([this.pending, Promise.resolve()]);
   };

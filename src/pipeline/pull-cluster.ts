@@ -18,7 +18,7 @@ export interface PullClusterOptions {
   log: Logger;
   signal?: AbortSignal;
   stagingDir: string;
-  /** Bytes staged before a source should checkpoint (default DEFAULT_BATCH_BYTES). */
+  /** Bytes staged that make a full batch (default DEFAULT_BATCH_BYTES; see Lander.due). */
   checkpointBytes?: number;
   /** import: files named on the command line (no posture). */
   step?: 'pull' | 'import';
@@ -57,7 +57,7 @@ export async function pullCluster(
     posture: [],
     seconds: 0,
   };
-  const lander = new Lander(conn, { cluster: cluster.name, provider: cluster.provider, runId: opts.runId }, opts.stagingDir, opts.onProgress);
+  const lander = new Lander(conn, { cluster: cluster.name, provider: cluster.provider, runId: opts.runId }, opts.stagingDir, opts.onProgress, opts.checkpointBytes ?? DEFAULT_BATCH_BYTES);
   try {
     const rows = await conn.runAndReadAll(`SELECT stream, CAST(state AS VARCHAR) FROM pull_state WHERE cluster = $1`, [cluster.name]);
     const state = new Map(rows.getRows().map(([k, v]) => [String(k), JSON.parse(String(v)) as unknown]));
@@ -69,7 +69,6 @@ export async function pullCluster(
       now: opts.now ?? new Date(),
       log,
       signal: opts.signal ?? new AbortController().signal,
-      checkpointBytes: opts.checkpointBytes ?? DEFAULT_BATCH_BYTES,
     };
     if (step === 'pull' && source.posture) {
       result.posture = await source.posture(ctx).catch((err: unknown) => [

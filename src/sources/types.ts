@@ -22,8 +22,10 @@ export interface RecordSink {
   addEmbedded(source: number, line: number, wrapper: Record<string, unknown>, field: string, text: string): void;
   /** A record that cannot be staged (e.g. a line that is not UTF-8): quarantined with this reason. */
   addRefused(source: number, line: number, reason: string, text: string): void;
-  /** Bytes staged since the last checkpoint: checkpoint when this passes `checkpointBytes`. */
+  /** Bytes staged since the last checkpoint. */
   readonly bytes: number;
+  /** What is staged is worth landing now: checkpoint at the next point where the cursor is exact. */
+  readonly due: boolean;
   /** Records staged since the last checkpoint. */
   readonly count: number;
 }
@@ -48,8 +50,6 @@ export interface SourceContext {
   now: Date;
   log: Logger;
   signal: AbortSignal;
-  /** Size at which a source should checkpoint (bytes staged). */
-  checkpointBytes: number;
 }
 
 /** Counters a source reports besides the records themselves (requests, throttles, files...). */

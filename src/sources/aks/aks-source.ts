@@ -128,7 +128,6 @@ class AksSource implements Source {
           sink,
           counts,
           checkpoint,
-          checkpointBytes: ctx.checkpointBytes,
           // Tables already read commit their final cursor with every later batch.
           stateAt: (t) => (w.mode === 'incremental' ? [...finished, this.cursorUpdate(plan, t)] : []),
           signal: ctx.signal,

@@ -33,7 +33,6 @@ export interface ReadTableOptions {
   sink: RecordSink;
   counts: RowCounts;
   checkpoint: Checkpoint;
-  checkpointBytes: number;
   /** What to commit with the rows when everything before t has been read (cursor rows). */
   stateAt: (t: number) => StateUpdate[];
   signal: AbortSignal;
@@ -67,7 +66,7 @@ export async function readTable(o: ReadTableOptions): Promise<void> {
       for (const h of halvesOrFail(o.target, slice, outcome.reason)) await fetchSlice(o.runner, o.target, h, o.sink, o.counts);
     }
     // The pieces are read in order, so every row before range[1] has been read.
-    if (o.sink.bytes >= o.checkpointBytes) await o.checkpoint(o.stateAt(range[1]));
+    if (o.sink.due) await o.checkpoint(o.stateAt(range[1]));
   }
 }
 

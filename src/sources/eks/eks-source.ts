@@ -4,7 +4,7 @@
  *
  * A run plans a window (plan-windows.ts), cuts it into slices fetched `parallelSlices` at a time, and
  * moves the watermark (cursor.ts) only over slices that are complete together with every slice before
- * them. Records are checkpointed as they come (when the staged bytes pass ctx.checkpointBytes, at least
+ * them. Records are checkpointed as they come (when the sink says a batch is due, at least
  * every 30 s while the watermark moves, and at the end), always with the watermark of the finished prefix,
  * so a kill at any point leaves landed data that is at least as far as its cursor, and a rerun re-reads
  * from that cursor; what it reads twice the landing drops.
@@ -176,7 +176,7 @@ export function eksSource(cfg: EksClusterConfig, shared: SharedResources, opts: 
     const commit = (force: boolean): Promise<void> => {
       const next = chain.then(async () => {
         const moved = watermark !== committed;
-        const due = sink.bytes >= ctx.checkpointBytes || (moved && Date.now() - lastCommit >= EKS_DEFAULTS.commitEveryMs);
+        const due = sink.due || (moved && Date.now() - lastCommit >= EKS_DEFAULTS.commitEveryMs);
         if (!force && !due) return;
         if (!moved && sink.count === 0) return;
         const upTo = watermark;

@@ -96,7 +96,7 @@ export function filesSource(opts: FilesSourceOptions): Source {
           // A file's end: its cursor waits for the next landing unless enough is staged already.
           const save = async (offset: number, line: number, complete: boolean): Promise<void> => {
             pending.push(cursor(offset, line, complete));
-            if (sink.bytes >= ctx.checkpointBytes) await flush();
+            if (sink.due) await flush();
           };
 
           if (!from && (await looksLikeOneDocument(file.path))) {
@@ -137,7 +137,7 @@ export function filesSource(opts: FilesSourceOptions): Source {
               line: from?.line ?? 0,
               takeUnterminated: opts.mode === 'import' || Date.now() - file.mtimeMs >= SETTLE_MS,
               between: async (pos) => {
-                if (sink.bytes >= ctx.checkpointBytes) await flush([cursor(pos.offset, pos.line, false)]);
+                if (sink.due) await flush([cursor(pos.offset, pos.line, false)]);
               },
             },
           );

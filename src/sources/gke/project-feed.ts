@@ -288,7 +288,7 @@ export class ProjectFeed {
       // and the last landing of a pull (which nothing overlaps) stays short.
       pagesSinceLanding++;
       const waiting = quota.delayMs() > QUOTA_WAIT_TO_LAND_MS && live().some((m) => m.req.sink.count > 0);
-      const due = pagesSinceLanding >= LAND_EVERY_PAGES || live().some((m) => m.req.sink.bytes >= m.req.ctx.checkpointBytes);
+      const due = pagesSinceLanding >= LAND_EVERY_PAGES || live().some((m) => m.req.sink.due);
       if (pageToken && newest !== undefined && (waiting || due)) {
         pagesSinceLanding = 0;
         const at = newest;
