@@ -70,7 +70,7 @@ bytes = 0;
 const stageS = median([0, 1, 2, 3, 4].map(() => pass(true)));
 console.log(`\n1. decode (one core): ${fmt(decoded / decodeS)} entries/s decoded; ${fmt(decoded / stageS)} entries/s decoded + serialised for staging (${(bytes / 5 / decoded / 1024).toFixed(2)} KiB/entry)`);
 
-async function run(label: string, fakeQuota: { limit: number; windowMs: number } | undefined, seed?: (q: QuotaRegistry) => void) {
+async function run(label: string, fakeQuota: { limit: number; windowMs: number } | undefined, o: { requestsPerMinute?: number; seed?: (q: QuotaRegistry) => void } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kt-bench-gke-'));
   const dbPath = join(dir, 'bench.duckdb');
   const db = await Database.open(dbPath, { memoryLimit: '1GB' });
@@ -78,8 +78,10 @@ async function run(label: string, fakeQuota: { limit: number; windowMs: number }
   fake.addEntries(entries);
   fake.warm();
   const quotas = new QuotaRegistry();
-  seed?.(quotas);
-  const cluster = gkeCluster.parse({ name: 'prod', provider: 'gke', project: PROJECT, location: 'europe-west1', cluster: 'prod', endpoint: fake.endpoint, insecure: true });
+  o.seed?.(quotas);
+  const parsed = gkeCluster.parse({ name: 'prod', provider: 'gke', project: PROJECT, location: 'europe-west1', cluster: 'prod', endpoint: fake.endpoint, insecure: true });
+  // The job file caps requestsPerMinute at Cloud Logging's 60; the unthrottled run lifts it past the schema.
+  const cluster = o.requestsPerMinute ? { ...parsed, requestsPerMinute: o.requestsPerMinute } : parsed;
   const source = gkeSource(cluster, { quotas }, { pageSize: PAGE_SIZE });
   const rss0 = process.memoryUsage().rss;
   let peak = rss0;
@@ -110,7 +112,8 @@ async function run(label: string, fakeQuota: { limit: number; windowMs: number }
 }
 
 // 2. Not quota-bound: how fast the pipeline itself goes.
-const free = await run('unthrottled', undefined, (q) => q.get(`logging:${PROJECT}`, { limit: 1e6, intervalMs: 60_000, concurrency: 1 }));
+// (A limiter seeded here would be tightened to the cluster's own 60/min: the cluster's setting is lifted.)
+const free = await run('unthrottled', undefined, { requestsPerMinute: 1_000_000 });
 console.log(
   `\n2. unthrottled: ${fmt(free.landed)} landed in ${free.wall.toFixed(1)} s = ${fmt(free.landed / free.wall)} entries/s fetched, decoded and landed ` +
     `(${free.requests} requests, peak RSS ${free.peakRssMb.toFixed(0)} MB)${free.error ? ` ERROR ${free.error}` : ''}`,
@@ -119,7 +122,7 @@ console.log(
 // 3. Quota-bound: 60 requests per 60 s, enforced by the double.
 if (!process.argv.includes('--skip-quota')) {
   const scaled = Q_LIMIT !== 60 || Q_WINDOW_S !== 60;
-  const q = await run('quota', { limit: Q_LIMIT, windowMs: Q_WINDOW_S * 1000 }, scaled ? (r) => r.get(`logging:${PROJECT}`, { limit: Q_LIMIT, intervalMs: Q_WINDOW_S * 1000, concurrency: 1 }) : undefined);
+  const q = await run('quota', { limit: Q_LIMIT, windowMs: Q_WINDOW_S * 1000 }, { seed: scaled ? (r) => r.get(`logging:${PROJECT}`, { limit: Q_LIMIT, intervalMs: Q_WINDOW_S * 1000, concurrency: 1 }) : undefined });
   // Under "at most L calls in any W s", call k (0-based) can be made at floor(k/L) * W at the earliest.
   const minimum = Math.floor((q.requests - 1) / Q_LIMIT) * Q_WINDOW_S;
   console.log(
