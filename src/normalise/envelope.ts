@@ -1,7 +1,8 @@
 /**
  * An envelope is one way a provider (or an export of it) wraps a Kubernetes audit event. Each envelope
  * module says, in SQL over the record struct `u` (see event-shape.ts; a record staged beside its
- * embedded document has that document in `u` and the rest in `w`), how to recognise its records and how to read the Event and the envelope's own facts out of them. Nothing
+ * embedded document has that document in `u` and the rest in `w`), how to recognise its records and
+ * how to read the Event and the envelope's own facts out of them. Nothing
  * here touches the database: normalise.ts assembles the modules into one set-based statement.
  */
 export interface Envelope {
