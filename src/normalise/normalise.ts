@@ -2,9 +2,9 @@
  * Normalisation as one set-based SQL statement over a staged file (see store/stage.ts for its lines).
  * read_json parses each record once, straight into the record struct (`r`) or, for Log Analytics rows,
  * the row struct (`a`); a record staged as an embedded document has the rest of its record in `w`;
- * the envelope is named; each envelope's expressions (evaluated only for its own
- * rows) read the Event and its facts; the canonical projection types, checks and redacts. The result
- * says for every record what happens to it:
+ * the envelope is named; each envelope's expressions (evaluated only for its own rows) read the Event
+ * and its facts; the canonical projection types, checks and redacts. The result says for every record
+ * what happens to it:
  *   land | skip (a known envelope that is not audit data) | quarantine (with the reason)
  *   | batch (a record holding records) | rekey (a Log Analytics row staged as `r`) | unknown (no known shape)
  * The last three go back to the lander, which reads their text and stages them again (elements of a
