@@ -116,3 +116,31 @@ it('lands a message with line breaks from its text, and one with a lone surrogat
   expect(r.filter((x) => x.cluster === 'split').map((x) => [x.audit_id, x.user_agent])).toEqual(r.filter((x) => x.cluster === 'whole').map((x) => [x.audit_id, x.user_agent]));
   expect(r).toContainEqual({ cluster: 'split', audit_id: 'p1', user_agent: 'kubectl' });
 });
+
+it('lands a plain batch at once, and falls back to the exact way (rolling back) when a batch has a twin or a bad record', async () => {
+  const conn = await db.connect();
+  const lander = new Lander(conn, { cluster: 'c', provider: 'files', runId: 'r1' }, prepareStagingDir(join(dir, 'kt.duckdb')));
+  const s = lander.source('/var/log/audit.log');
+  lander.addValue(s, 1, event('a'));
+  lander.addValue(s, 2, event('b'));
+  await lander.checkpoint([]);
+  // twin of an earlier batch, twin inside the batch, a new one, one with a wrong field type
+  lander.addValue(s, 3, event('a'));
+  lander.addValue(s, 4, event('c'));
+  lander.addValue(s, 5, event('c'));
+  lander.addValue(s, 6, { ...event('d'), user: 'mallory' });
+  await lander.checkpoint([]);
+  // after a batch that was not plain, a plain one lands the exact way and counts the same
+  lander.addValue(s, 7, event('e'));
+  const counts = await lander.finish();
+  expect(counts).toMatchObject({ records: 7, landed: 4, duplicates: 2, quarantined: 1 });
+  expect(counts.byEnvelope['raw-event']).toEqual({ landed: 4, duplicates: 2, skipped: 0, quarantined: 1 });
+  const rows = (await conn.runAndReadAll(`SELECT audit_id, source_line FROM audit_events ORDER BY audit_id`)).getRowObjectsJson();
+  expect(rows).toEqual([
+    { audit_id: 'a', source_line: '1' },
+    { audit_id: 'b', source_line: '2' },
+    { audit_id: 'c', source_line: '4' },
+    { audit_id: 'e', source_line: '7' },
+  ]);
+  conn.closeSync();
+});

@@ -30,6 +30,8 @@ export class Lander implements RecordSink {
   private stage: StageFile;
   private pending: Promise<void> = Promise.resolve();
   private landing = false;
+  /** Whether the next batch is tried in one read (land.ts, landAtOnce): as long as batches are plain. */
+  private atOnce = true;
   readonly totals: LandCounts = emptyCounts();
   /** Source locations of this pull, shared by its stage files (indexes stay valid across checkpoints). */
   private readonly sources: string[] = [];
@@ -85,8 +87,9 @@ export class Lander implements RecordSink {
     this.stage = this.newStage();
     this.checkpoints++;
     this.landing = true;
-    this.pending = landingSlot(() => land(this.conn, stage, this.target, state))
+    this.pending = landingSlot(() => land(this.conn, stage, this.target, state, { atOnce: this.atOnce }))
       .then((c) => {
+        this.atOnce = c.plain;
         addCounts(this.totals, c);
         this.onLanded?.(this.totals);
       })

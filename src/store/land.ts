@@ -110,16 +110,24 @@ interface Quarantined {
   text: string;
 }
 
+export interface LandOptions {
+  /** Try landingAtOnce first (see there); the exact rounds run if it finds the batch is not plain. */
+  atOnce?: boolean;
+}
+
 /**
  * Land a stage file for one cluster, with the state updates that describe what it covers.
- * The caller owns the stage file (and removes it afterwards).
+ * The caller owns the stage file (and removes it afterwards). `plain` says whether every record of the
+ * batch landed as a new event (no duplicates, nothing quarantined or skipped): the caller's hint for
+ * trying the next batch at once.
  */
 export async function land(
   conn: DuckDBConnection,
   stage: StageFile,
   target: LandTarget,
   state: readonly StateUpdate[],
-): Promise<LandCounts> {
+  opts: LandOptions = {},
+): Promise<LandCounts & { plain: boolean }> {
   stage.close();
   const counts = emptyCounts();
   const sources = listValue(stage.sourceLocations.length ? [...stage.sourceLocations] : ['']);
@@ -127,7 +135,16 @@ export async function land(
   const extraStages: StageFile[] = [];
   await conn.run('BEGIN TRANSACTION');
   try {
-    let current: StageFile | null = stage.count > 0 ? stage : null;
+    let landed = false;
+    if (opts.atOnce && stage.count > 0) {
+      landed = await landAtOnce(conn, stage, target, cols, sources, counts);
+      if (!landed) {
+        await conn.run('ROLLBACK');
+        Object.assign(counts, emptyCounts());
+        await conn.run('BEGIN TRANSACTION');
+      }
+    }
+    let current: StageFile | null = !landed && stage.count > 0 ? stage : null;
     for (let round = 1; current && round <= MAX_ROUNDS; round++) {
       const next = await landRound(conn, current, target, cols, sources, counts, round);
       if (next) extraStages.push(next);
@@ -149,7 +166,61 @@ export async function land(
   } finally {
     for (const s of extraStages) s.remove();
   }
-  return counts;
+  const plain = counts.landed === stage.count && counts.records === stage.count;
+  return { ...counts, plain };
+}
+
+/**
+ * The common batch in one read instead of two: every record lands and none is there already (a first
+ * import, a pull past its overlap). The landable rows go straight in; then cheap scans of the rows just
+ * written (landed_at is the transaction's start, so it marks them) check what the decision pass would
+ * have found. Any record that did not land (quarantined, skipped, a batch record, unparseable) or any
+ * new row with a twin, in the batch or landed before, and this returns false: the caller rolls back and
+ * lands the batch the exact way.
+ */
+async function landAtOnce(
+  conn: DuckDBConnection,
+  stage: StageFile,
+  target: LandTarget,
+  cols: string[],
+  sources: ReturnType<typeof listValue>,
+  counts: LandCounts,
+): Promise<boolean> {
+  let t = performance.now();
+  const inserted = await conn.run(
+    `INSERT INTO audit_events BY NAME SELECT ${landerSelect(cols)} FROM (${normaliseSql()}) b WHERE b.fate = 'land'`,
+    [stage.path, target.cluster, target.provider, sources, target.runId],
+  );
+  t = lap(`at once ${stage.count}`, t);
+  if (inserted.rowsChanged !== stage.count) return false;
+  // The transaction's start as a constant, so that zone maps skip every row group older than this batch.
+  const now = String((await conn.runAndReadAll(`SELECT now()::VARCHAR`)).getRows()[0]![0]);
+  const mine = (alias: string) =>
+    `${alias}.cluster = $cluster AND ${alias}.run_id = $run AND ${alias}.landed_at = CAST($now AS TIMESTAMPTZ)`;
+  const params = { cluster: target.cluster, run: target.runId, now };
+  const range = (await conn.runAndReadAll(`SELECT min(event_time)::VARCHAR, max(event_time)::VARCHAR FROM audit_events n WHERE ${mine('n')}`, params)).getRows()[0]!;
+  const twins = await conn.runAndReadAll(
+    `SELECT EXISTS (SELECT 1 FROM audit_events n WHERE ${mine('n')} GROUP BY audit_id, stage HAVING count(*) > 1)
+         OR EXISTS (SELECT 1 FROM audit_events o
+                    WHERE o.cluster = $cluster AND o.event_time BETWEEN CAST($lo AS TIMESTAMPTZ) AND CAST($hi AS TIMESTAMPTZ)
+                      AND NOT (${mine('o')})
+                      AND EXISTS (SELECT 1 FROM audit_events n WHERE ${mine('n')} AND n.audit_id = o.audit_id AND n.stage = o.stage))`,
+    { ...params, lo: String(range[0]), hi: String(range[1]) },
+  );
+  lap('at once checks', t);
+  if (twins.getRows()[0]![0] === true) return false;
+  const byEnvelope = await conn.runAndReadAll(`SELECT envelope, count(*), max(event_time)::VARCHAR FROM audit_events n WHERE ${mine('n')} GROUP BY envelope`, params);
+  for (const [env, n, newest] of byEnvelope.getRows()) {
+    counts.records += Number(n);
+    counts.landed += Number(n);
+    bump(counts.byEnvelope, String(env), 'landed', Number(n));
+    if (!counts.newestEvent || String(newest) > counts.newestEvent) counts.newestEvent = String(newest);
+  }
+  return true;
+}
+
+function landerSelect(cols: string[]): string {
+  return cols.map((c) => `${LANDER_COLUMNS[c] ?? `b.${c}`} AS ${c}`).join(', ');
 }
 
 // KUBETRAIL_TIMINGS=1 prints where a landing spends its time (for benchmarks).
@@ -195,7 +266,7 @@ async function landRound(
       { cluster: target.cluster, lo: String(range[0]), hi: String(range[1]) },
     );
     t = lap('dedupe', t);
-    const select = cols.map((c) => `${LANDER_COLUMNS[c] ?? `b.${c}`} AS ${c}`).join(', ');
+    const select = landerSelect(cols);
     // The whole rows, streamed from the staged file into the table.
     const inserted = await conn.run(
       `INSERT INTO audit_events BY NAME
