@@ -3,6 +3,9 @@
  * commit the source's cursor with them, in one transaction. A crash at any point leaves either all of it
  * or none of it; a rerun re-stages from the last committed cursor and the anti-join drops what landed.
  *
+ * A plain batch (every record new and landable) is inserted in one read (landAtOnce); any other batch
+ * is landed the exact way: a narrow decision pass, then the insert of what it found new.
+ *
  * Most records land in the first round. The few SQL hands back (batches, Log Analytics rows staged as
  * plain records, records of no known shape) are read back here, staged again as their elements or under
  * their own key, and normalised in a further round inside the same transaction.
