@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eksCluster } from '../src/config/providers/eks.js';
 import { silentLogger } from '../src/log.js';
-import { prepareStagingDir } from '../src/pipeline/lander.js';
+import { prepareStagingDir, ROW_GROUP_ROWS } from '../src/pipeline/lander.js';
 import { pullCluster } from '../src/pipeline/pull-cluster.js';
 import { eksSource } from '../src/sources/eks/eks-source.js';
 import { QuotaRegistry } from '../src/sources/quota.js';
@@ -118,7 +118,7 @@ class DroppingSink implements RecordSink {
   }
   // As the Lander's, with a landing that takes no time: a row group's worth.
   get due() {
-    return this.stage.count >= 122_880;
+    return this.stage.count >= ROW_GROUP_ROWS;
   }
   checkpoint = async (_state: readonly StateUpdate[]) => {
     this.records += this.stage.count;

@@ -156,7 +156,9 @@ const VAR = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-(.*?))?\}/g;
 function expand(value: unknown, path: PropertyKey[], env: NodeJS.ProcessEnv, hooks: ExpandHooks): unknown {
   if (typeof value === 'string') {
     let missing = false;
+    let whole = false; // the value is exactly one ${VAR}
     const text = value.replace(VAR, (m, name: string | undefined, dflt: string | undefined) => {
+      whole = m === value;
       if (m === '$$') return '$';
       const v = env[name!];
       if (v !== undefined && v !== '') return v;
@@ -165,8 +167,7 @@ function expand(value: unknown, path: PropertyKey[], env: NodeJS.ProcessEnv, hoo
       hooks.problem(path, `\${${name}} is not set in the environment (set it, or write \${${name}:-default})`);
       return m;
     });
-    const matches = [...value.matchAll(VAR)];
-    if (!missing && matches.length === 1 && matches[0]![0] === value && hooks.isPlain(path)) {
+    if (!missing && whole && hooks.isPlain(path)) {
       const t = scalarType(text);
       if (t !== undefined) {
         hooks.typed(path, text);

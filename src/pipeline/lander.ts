@@ -20,7 +20,7 @@ let sequence = 0;
  * Rows in a DuckDB row group. A landing of at least this many is written straight to the database file;
  * a smaller one goes through the write-ahead log and is written again at the next checkpoint.
  */
-const ROW_GROUP_ROWS = 122_880;
+export const ROW_GROUP_ROWS = 122_880;
 
 // One landing at a time in this process, whatever the number of clusters being pulled: each landing
 // already uses every core DuckDB has, and several at once only share the memory limit until one fails.

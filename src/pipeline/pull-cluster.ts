@@ -9,7 +9,6 @@ import type { Logger } from '../log.js';
 import { emptyCounts, type LandCounts } from '../store/land.js';
 import type { PostureFact, PullWindow, Source, SourceStats } from '../sources/types.js';
 import { Lander } from './lander.js';
-import { DEFAULT_BATCH_BYTES } from '../config/job-file.js';
 
 export interface PullClusterOptions {
   runId: string;
@@ -57,7 +56,7 @@ export async function pullCluster(
     posture: [],
     seconds: 0,
   };
-  const lander = new Lander(conn, { cluster: cluster.name, provider: cluster.provider, runId: opts.runId }, opts.stagingDir, opts.onProgress, opts.checkpointBytes ?? DEFAULT_BATCH_BYTES);
+  const lander = new Lander(conn, { cluster: cluster.name, provider: cluster.provider, runId: opts.runId }, opts.stagingDir, opts.onProgress, opts.checkpointBytes);
   try {
     const rows = await conn.runAndReadAll(`SELECT stream, CAST(state AS VARCHAR) FROM pull_state WHERE cluster = $1`, [cluster.name]);
     const state = new Map(rows.getRows().map(([k, v]) => [String(k), JSON.parse(String(v)) as unknown]));

@@ -113,6 +113,15 @@ interface Quarantined {
   text: string;
 }
 
+/** What every step of one landing works with. */
+interface Landing {
+  conn: DuckDBConnection;
+  target: LandTarget;
+  cols: string[];
+  sources: ReturnType<typeof listValue>;
+  counts: LandCounts;
+}
+
 export interface LandOptions {
   /** Try landingAtOnce first (see there); the exact rounds run if it finds the batch is not plain. */
   atOnce?: boolean;
@@ -133,14 +142,19 @@ export async function land(
 ): Promise<LandCounts & { plain: boolean }> {
   stage.close();
   const counts = emptyCounts();
-  const sources = listValue(stage.sourceLocations.length ? [...stage.sourceLocations] : ['']);
-  const cols = await auditEventColumns(conn);
+  const l: Landing = {
+    conn,
+    target,
+    cols: await auditEventColumns(conn),
+    sources: listValue(stage.sourceLocations.length ? [...stage.sourceLocations] : ['']),
+    counts,
+  };
   const extraStages: StageFile[] = [];
   await conn.run('BEGIN TRANSACTION');
   try {
     let landed = false;
     if (opts.atOnce && stage.count > 0) {
-      landed = await landAtOnce(conn, stage, target, cols, sources, counts);
+      landed = await landAtOnce(l, stage);
       if (!landed) {
         await conn.run('ROLLBACK');
         Object.assign(counts, emptyCounts());
@@ -149,7 +163,7 @@ export async function land(
     }
     let current: StageFile | null = !landed && stage.count > 0 ? stage : null;
     for (let round = 1; current && round <= MAX_ROUNDS; round++) {
-      const next = await landRound(conn, current, target, cols, sources, counts, round);
+      const next = await landRound(l, current, round);
       if (next) extraStages.push(next);
       current = next;
     }
@@ -181,49 +195,53 @@ export async function land(
  * new row with a twin, in the batch or landed before, and this returns false: the caller rolls back and
  * lands the batch the exact way.
  */
-async function landAtOnce(
-  conn: DuckDBConnection,
-  stage: StageFile,
-  target: LandTarget,
-  cols: string[],
-  sources: ReturnType<typeof listValue>,
-  counts: LandCounts,
-): Promise<boolean> {
+async function landAtOnce(l: Landing, stage: StageFile): Promise<boolean> {
+  const { conn, target, counts } = l;
   let t = performance.now();
-  const inserted = await conn.run(
-    `INSERT INTO audit_events BY NAME SELECT ${landerSelect(cols)} FROM (${normaliseSql()}) b WHERE b.fate = 'land'`,
-    [stage.path, target.cluster, target.provider, sources, target.runId],
-  );
+  const inserted = await insertLandable(l, stage);
   t = lap(`at once ${stage.count}`, t);
-  if (inserted.rowsChanged !== stage.count) return false;
+  if (inserted !== stage.count) return false;
   // The transaction's start as a constant, so that zone maps skip every row group older than this batch.
   const now = String((await conn.runAndReadAll(`SELECT now()::VARCHAR`)).getRows()[0]![0]);
   const mine = (alias: string) =>
     `${alias}.cluster = $cluster AND ${alias}.run_id = $run AND ${alias}.landed_at = CAST($now AS TIMESTAMPTZ)`;
   const params = { cluster: target.cluster, run: target.runId, now };
-  const range = (await conn.runAndReadAll(`SELECT min(event_time)::VARCHAR, max(event_time)::VARCHAR FROM audit_events n WHERE ${mine('n')}`, params)).getRows()[0]!;
+  // Per envelope for the counts, and the batch's whole event-time range for the twins below.
+  const landed = (
+    await conn.runAndReadAll(
+      `SELECT envelope, count(*), (min(min(event_time)) OVER ())::VARCHAR, (max(max(event_time)) OVER ())::VARCHAR
+       FROM audit_events n WHERE ${mine('n')} GROUP BY envelope`,
+      params,
+    )
+  ).getRows();
+  const [lo, hi] = [String(landed[0]![2]), String(landed[0]![3])];
   const twins = await conn.runAndReadAll(
     `SELECT EXISTS (SELECT 1 FROM audit_events n WHERE ${mine('n')} GROUP BY audit_id, stage HAVING count(*) > 1)
          OR EXISTS (SELECT 1 FROM audit_events o
                     WHERE o.cluster = $cluster AND o.event_time BETWEEN CAST($lo AS TIMESTAMPTZ) AND CAST($hi AS TIMESTAMPTZ)
                       AND NOT (${mine('o')})
                       AND EXISTS (SELECT 1 FROM audit_events n WHERE ${mine('n')} AND n.audit_id = o.audit_id AND n.stage = o.stage))`,
-    { ...params, lo: String(range[0]), hi: String(range[1]) },
+    { ...params, lo, hi },
   );
   lap('at once checks', t);
   if (twins.getRows()[0]![0] === true) return false;
-  const byEnvelope = await conn.runAndReadAll(`SELECT envelope, count(*), max(event_time)::VARCHAR FROM audit_events n WHERE ${mine('n')} GROUP BY envelope`, params);
-  for (const [env, n, newest] of byEnvelope.getRows()) {
+  for (const [env, n] of landed) {
     counts.records += Number(n);
     counts.landed += Number(n);
     bump(counts.byEnvelope, String(env), 'landed', Number(n));
-    if (!counts.newestEvent || String(newest) > counts.newestEvent) counts.newestEvent = String(newest);
   }
+  if (!counts.newestEvent || hi > counts.newestEvent) counts.newestEvent = hi;
   return true;
 }
 
-function landerSelect(cols: string[]): string {
-  return cols.map((c) => `${LANDER_COLUMNS[c] ?? `b.${c}`} AS ${c}`).join(', ');
+/** The landable rows of a staged file, streamed into audit_events; `where` may narrow them. Rows inserted. */
+async function insertLandable(l: Landing, stage: StageFile, where = ''): Promise<number> {
+  const select = l.cols.map((c) => `${LANDER_COLUMNS[c] ?? `b.${c}`} AS ${c}`).join(', ');
+  const inserted = await l.conn.run(
+    `INSERT INTO audit_events BY NAME SELECT ${select} FROM (${normaliseSql()}) b WHERE b.fate = 'land' ${where}`,
+    [stage.path, l.target.cluster, l.target.provider, l.sources, l.target.runId],
+  );
+  return inserted.rowsChanged;
 }
 
 // KUBETRAIL_TIMINGS=1 prints where a landing spends its time (for benchmarks).
@@ -234,15 +252,8 @@ const lap = (label: string, t0: number): number => {
   return now;
 };
 
-async function landRound(
-  conn: DuckDBConnection,
-  stage: StageFile,
-  target: LandTarget,
-  cols: string[],
-  sources: ReturnType<typeof listValue>,
-  counts: LandCounts,
-  round: number,
-): Promise<StageFile | null> {
+async function landRound(l: Landing, stage: StageFile, round: number): Promise<StageFile | null> {
+  const { conn, target, counts } = l;
   let t = performance.now();
   // The decision columns only: DuckDB prunes the projection of everything else.
   await conn.run(
@@ -269,17 +280,11 @@ async function landRound(
       { cluster: target.cluster, lo: String(range[0]), hi: String(range[1]) },
     );
     t = lap('dedupe', t);
-    const select = landerSelect(cols);
     // The whole rows, streamed from the staged file into the table.
-    const inserted = await conn.run(
-      `INSERT INTO audit_events BY NAME
-       SELECT ${select} FROM (${normaliseSql()}) b
-       WHERE b.fate = 'land' AND b.q NOT IN (SELECT q FROM kt_dup)`,
-      [stage.path, target.cluster, target.provider, sources, target.runId],
-    );
-    counts.landed += inserted.rowsChanged;
+    const inserted = await insertLandable(l, stage, 'AND b.q NOT IN (SELECT q FROM kt_dup)');
+    counts.landed += inserted;
     t = lap('insert', t);
-    if (inserted.rowsChanged > 0 && (!counts.newestEvent || String(range[1]) > counts.newestEvent)) counts.newestEvent = String(range[1]);
+    if (inserted > 0 && (!counts.newestEvent || String(range[1]) > counts.newestEvent)) counts.newestEvent = String(range[1]);
   } else {
     await conn.run(`CREATE OR REPLACE TEMP TABLE kt_dup AS SELECT NULL::BIGINT AS q WHERE false`);
   }
@@ -364,7 +369,7 @@ async function landRound(
       else quarantine.push({ s: t.source, l: t.line, i: t.item, envelope: null, reason: why.reason, text: t.text });
     }
   }
-  if (quarantine.length) await insertQuarantine(conn, `${stage.path}.quarantine`, quarantine, target, sources, counts);
+  if (quarantine.length) await insertQuarantine(l, `${stage.path}.quarantine`, quarantine);
   next.close();
   if (next.count === 0) {
     next.remove();
@@ -373,14 +378,8 @@ async function landRound(
   return next;
 }
 
-async function insertQuarantine(
-  conn: DuckDBConnection,
-  path: string,
-  rows: Quarantined[],
-  target: LandTarget,
-  sources: ReturnType<typeof listValue>,
-  counts: LandCounts,
-): Promise<void> {
+async function insertQuarantine(l: Landing, path: string, rows: Quarantined[]): Promise<void> {
+  const { conn, target, sources, counts } = l;
   // Staged like everything else: a set-based insert, and the text never leaves kt_safe_raw unredacted.
   writeFileSync(path, rows.map((r) => JSON.stringify(r)).join('\n') + '\n', { mode: 0o600 });
   try {

@@ -37,14 +37,12 @@ export function pullOutcome(results: readonly ClusterResult[]): { failed: Cluste
 /** Exit code and run status of `kubetrail run` (see exit-codes.ts for the precedence). */
 export function runOutcome(s: RunAllSummary): RunOutcome {
   const pull = pullOutcome(s.pull.results);
-  const failedClusters = pull.failed.length;
-  const allFailed = pull.allFailed;
   const codes: ExitCode[] = [pull.code];
   if (s.errors.some((e) => e.step !== 'pull')) codes.push(EXIT.partial);
   if (s.detect && s.detect.failing > 0) codes.push(EXIT.findings);
   return {
     code: worst(...codes),
-    status: allFailed ? 'failed' : failedClusters || s.errors.length ? 'partial' : 'ok',
+    status: pull.allFailed ? 'failed' : pull.failed.length || s.errors.length ? 'partial' : 'ok',
     totals: s.pull.totals,
     errors: s.errors,
     extra: { detect: s.detect ?? null, coverage: s.coverage ?? null, reports: s.reports },
