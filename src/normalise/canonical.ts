@@ -3,18 +3,8 @@
  * every field, checks the ones a wrong type would make misleading, and redacts bodies. Every envelope
  * goes through it, so a column means the same thing whatever the provider.
  */
-
-const USER = JSON.stringify({ username: 'VARCHAR', uid: 'VARCHAR', groups: ['VARCHAR'], extra: 'JSON' });
-const OBJECT_REF = JSON.stringify({
-  apiGroup: 'VARCHAR',
-  apiVersion: 'VARCHAR',
-  resource: 'VARCHAR',
-  subresource: 'VARCHAR',
-  namespace: 'VARCHAR',
-  name: 'VARCHAR',
-  uid: 'VARCHAR',
-  resourceVersion: 'VARCHAR',
-});
+import { OBJECT_REF_SPEC, USER_SPEC } from './event-shape.js';
+import type { Read } from './normalise.js';
 // Only requests on these carry credential values (see redact.sql); testing first keeps the macro off the hot path.
 // Tested with list_contains, not IN: DuckDB plans a long IN list as a join, which no projection can then
 // prune, so the lander's narrow decision pass would redact every body it never reads.
@@ -35,28 +25,37 @@ const expectTimestamp = (field: string, expr: string): string =>
 /**
  * SQL selecting typed rows from relation `src`, which has: q, s, l, i, x, u, a, envelope, pre_fate,
  * skip_reason, unreadable, e (Event struct), pid, ing, logname, etime, erec, dec_o, stage_o.
- * Parameters: $2 cluster, $3 provider ($1 is the staged file).
+ * Parameters: $2 cluster, $3 provider ($1 is the staged file). `read` says how `e` was read (see
+ * normalise.ts): typed, its user, objectRef, sourceIPs and timestamps are typed already, and their
+ * checks were read_json's.
  */
-export function canonicalSelect(src: string): string {
+export function canonicalSelect(src: string, read: Read): string {
+  const typed = read === 'typed';
+  const id = `coalesce(nullif(e.auditID, ''), nullif(pid, ''))`;
+  const lenientChecks = [
+    expectType('user', 'e.user', 'OBJECT'),
+    expectType('impersonatedUser', 'e.impersonatedUser', 'OBJECT'),
+    expectType('objectRef', 'e.objectRef', 'OBJECT'),
+    expectType('sourceIPs', 'e.sourceIPs', 'ARRAY'),
+    expectTimestamp('requestReceivedTimestamp', 'e.requestReceivedTimestamp'),
+    expectTimestamp('stageTimestamp', 'e.stageTimestamp'),
+  ];
+  // Named by a hash of the record as the lenient read holds it, which a typed read would change.
+  const typedChecks = [`CASE WHEN ${id} IS NULL THEN 'no audit ID: named by the lenient read' END`];
   return `
 SELECT
   q, s, l, i, x, t, u, a, e, envelope, pre_fate, skip_reason, unreadable,
   list_filter([
-    ${expectType('user', 'e.user', 'OBJECT')},
-    ${expectType('impersonatedUser', 'e.impersonatedUser', 'OBJECT')},
-    ${expectType('objectRef', 'e.objectRef', 'OBJECT')},
-    ${expectType('sourceIPs', 'e.sourceIPs', 'ARRAY')},
+    ${(typed ? typedChecks : lenientChecks).join(',\n    ')},
     ${expectType('responseStatus', 'e.responseStatus', 'OBJECT')},
     ${expectType('annotations', 'e.annotations', 'OBJECT')},
-    ${expectTimestamp('requestReceivedTimestamp', 'e.requestReceivedTimestamp')},
-    ${expectTimestamp('stageTimestamp', 'e.stageTimestamp')},
     CASE WHEN (json_extract_string(e.responseStatus, '$.code')) IS NOT NULL AND TRY_CAST(json_extract_string(e.responseStatus, '$.code') AS INTEGER) IS NULL
          THEN 'responseStatus.code "' || left(json_extract_string(e.responseStatus, '$.code'), 20) || '" is not a number' END
   ], lambda problem: problem IS NOT NULL) AS problems,
   $2 AS cluster,
   $3 AS provider,
   -- no audit ID (degenerate or hand-made records): a hash of the whole record, stable across reruns
-  coalesce(nullif(e.auditID, ''), nullif(pid, ''), 'sha256:' || sha256(CAST(coalesce(CAST(u AS VARCHAR), '') || coalesce(CAST(a AS VARCHAR), '') AS VARCHAR))) AS audit_id,
+  ${typed ? id : `coalesce(${id}, 'sha256:' || sha256(CAST(coalesce(CAST(u AS VARCHAR), '') || coalesce(CAST(a AS VARCHAR), '') AS VARCHAR)))`} AS audit_id,
   coalesce(stage_o, nullif(e.stage, ''), 'Unknown') AS stage,
   e.level AS level,
   e.verb AS verb,
@@ -67,7 +66,7 @@ SELECT
   usr.extra AS user_extra,
   imp.username AS impersonated_user,
   imp.groups AS impersonated_groups,
-  CASE WHEN json_type(e.sourceIPs) = 'ARRAY' THEN CAST(e.sourceIPs AS VARCHAR[]) END AS source_ips,
+  ${typed ? 'e.sourceIPs' : `CASE WHEN json_type(e.sourceIPs) = 'ARRAY' THEN CAST(e.sourceIPs AS VARCHAR[]) END`} AS source_ips,
   e.userAgent AS user_agent,
   obj.apiGroup AS api_group,
   obj.apiVersion AS api_version,
@@ -99,9 +98,9 @@ SELECT
   erec AS envelope_record
 FROM (
   SELECT *,
-    json_transform(e.user, '${USER}') AS usr,
-    json_transform(e.impersonatedUser, '${USER}') AS imp,
-    json_transform(e.objectRef, '${OBJECT_REF}') AS obj
+    ${typed ? 'e.user' : `json_transform(e.user, '${USER_SPEC}')`} AS usr,
+    ${typed ? 'e.impersonatedUser' : `json_transform(e.impersonatedUser, '${USER_SPEC}')`} AS imp,
+    ${typed ? 'e.objectRef' : `json_transform(e.objectRef, '${OBJECT_REF_SPEC}')`} AS obj
   FROM ${src}
 )`;
 }

@@ -19,6 +19,12 @@ export interface Envelope {
   readonly outOfScope?: string;
   /** SQL giving the Event struct; NULL when the embedded event cannot be read (see `unreadable`). */
   readonly event: string;
+  /**
+   * SQL giving the Event struct from a record read strictly typed (normalise.ts, `typed`), for an
+   * envelope whose Event is the record itself; NULL where that is not so. Envelopes without it, and
+   * records where it is NULL, are landed by the lenient read only.
+   */
+  readonly typedEvent?: string;
   /** SQL: the quarantine reason when `event` is NULL. */
   readonly unreadable?: string;
   /** Envelope facts; each is SQL and may be omitted (NULL). */

@@ -99,10 +99,45 @@ const spec = (fields: ReadonlyArray<readonly [string, string]>): string =>
 const structType = (fields: ReadonlyArray<readonly [string, string]>): string =>
   `STRUCT(${fields.map(([k, t]) => `"${k}" ${t}`).join(', ')})`;
 
+/** A JSON shape: a type name, a list of one shape, or an object of shapes. */
+type Shape = string | readonly [Shape] | { readonly [key: string]: Shape };
+const sqlType = (s: Shape): string =>
+  typeof s === 'string' ? s : Array.isArray(s) ? `${sqlType((s as readonly [Shape])[0])}[]` : structType(Object.entries(s as Record<string, Shape>).map(([k, v]) => [k, sqlType(v)] as const));
+
+/** The parts of an Event the columns take apart: as json_transform specs (the lenient read) and as typed fields (the strict read). */
+const USER_SHAPE = { username: 'VARCHAR', uid: 'VARCHAR', groups: ['VARCHAR'], extra: 'JSON' } as const;
+const OBJECT_REF_SHAPE = {
+  apiGroup: 'VARCHAR',
+  apiVersion: 'VARCHAR',
+  resource: 'VARCHAR',
+  subresource: 'VARCHAR',
+  namespace: 'VARCHAR',
+  name: 'VARCHAR',
+  uid: 'VARCHAR',
+  resourceVersion: 'VARCHAR',
+} as const;
+export const USER_SPEC = JSON.stringify(USER_SHAPE);
+export const OBJECT_REF_SPEC = JSON.stringify(OBJECT_REF_SHAPE);
+
+/**
+ * Event fields as the strict read types them (normalise.ts, `typed`): read_json then refuses the whole
+ * batch when one of them has another type, instead of the canonical projection reporting it per record.
+ */
+const TYPED_PARTS: Partial<Record<EventField, string>> = {
+  user: sqlType(USER_SHAPE),
+  impersonatedUser: sqlType(USER_SHAPE),
+  sourceIPs: 'VARCHAR[]',
+  objectRef: sqlType(OBJECT_REF_SHAPE),
+  requestReceivedTimestamp: 'TIMESTAMPTZ',
+  stageTimestamp: 'TIMESTAMPTZ',
+};
+
 /** json_transform structure for a bare Event. */
 export const EVENT_SPEC = spec(EVENT_FIELDS);
 /** read_json type of a staged record (`r`): Event fields plus every envelope's top-level keys. */
 export const RECORD_STRUCT = structType([...EVENT_FIELDS, ...ENVELOPE_FIELDS]);
+/** The same with the Event's parts typed, for the strict read. */
+export const TYPED_RECORD_STRUCT = structType([...EVENT_FIELDS.map(([k, t]) => [k, TYPED_PARTS[k] ?? t] as const), ...ENVELOPE_FIELDS]);
 /**
  * read_json type of the rest of a record staged beside its embedded document (`w`): the keys of the one
  * such record kubetrail stages, a CloudWatch event without its message. Narrow on purpose: every field

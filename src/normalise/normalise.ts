@@ -9,10 +9,18 @@
  *   | batch (a record holding records) | rekey (a Log Analytics row staged as `r`) | unknown (no known shape)
  * The last three go back to the lander, which reads their text and stages them again (elements of a
  * batch, the row under `a`) or explains them; they never need the record text in SQL.
+ *
+ * Two reads of the staged file:
+ *   lenient: the Event's nested parts stay JSON and every record gets its own fate and reason; a line
+ *     read_json cannot parse becomes NULLs. Any batch can be read this way.
+ *   typed: the Event's parts are read straight into typed fields (event-shape.ts), which spares a second
+ *     parse of each. One wrong type or unparseable line fails the whole read, and records of envelopes
+ *     without a `typedEvent` do not land: the lander then lands the batch the lenient way. For batches of
+ *     audit Events (files, EKS) this is the common case, and about a third cheaper.
  */
 import { canonicalSelect } from './canonical.js';
 import type { Envelope } from './envelope.js';
-import { LOG_ANALYTICS_ROW_STRUCT, RECORD_STRUCT, WRAPPER_STRUCT } from './event-shape.js';
+import { LOG_ANALYTICS_ROW_STRUCT, RECORD_STRUCT, TYPED_RECORD_STRUCT, WRAPPER_STRUCT } from './event-shape.js';
 import { ENVELOPES } from './registry.js';
 
 /** Largest record DuckDB is asked to parse; larger lines are quarantined before staging. */
@@ -47,17 +55,25 @@ function checkPrepareNames(): void {
       }
 }
 
-let cached: string | undefined;
+export type Read = 'lenient' | 'typed';
+
+/** Whether the typed read lands records of this envelope. */
+export const readsTyped = (envelope: string): boolean => ENVELOPES.some((e) => e.name === envelope && e.typedEvent !== undefined);
+
+const cached = new Map<Read, string>();
 
 /**
  * The query normalising staged file $1 for cluster $2 of provider $3: one row per record with `fate`,
- * `reason` and every audit_events column the normaliser fills. The lander runs it twice: once keeping
- * only the narrow columns it needs to decide (DuckDB prunes the rest), once streaming the landable rows
- * straight into audit_events, so that a batch is never held in memory whole.
+ * `reason` and every audit_events column the normaliser fills. Landing a batch the exact way runs the
+ * lenient read twice: once keeping only the narrow columns it needs to decide (DuckDB prunes the rest),
+ * once streaming the landable rows straight into audit_events, so that a batch is never held in memory
+ * whole. Landing it at once streams the landable rows of one read (either) in.
  */
-export function normaliseSql(): string {
-  if (cached) return cached;
+export function normaliseSql(read: Read = 'lenient'): string {
+  const hit = cached.get(read);
+  if (hit) return hit;
   checkPrepareNames();
+  const typed = read === 'typed';
   const classify = ENVELOPES.map((e) => `WHEN ${e.match} THEN '${e.name}'`).join('\n      ');
   const depth = Math.max(0, ...ENVELOPES.map((e) => e.prepare?.length ?? 0));
   let from = 'classified';
@@ -67,13 +83,17 @@ export function normaliseSql(): string {
     layers.push(`layer${i} AS (SELECT *, ${cols.join(',\n    ')} FROM ${from})`);
     from = `layer${i}`;
   }
-  cached = `
+  const events = typed
+    ? ENVELOPES.filter((e) => e.typedEvent !== undefined).map((e) => `WHEN '${e.name}' THEN ${e.typedEvent}`)
+    : ENVELOPES.map((e) => `WHEN '${e.name}' THEN ${e.event}`);
+  const sql = `
 WITH staged AS (
-  SELECT q, s, l, i, x, t, r AS u, a, w
-  FROM read_json($1, format = 'newline_delimited', ignore_errors = true,
+  SELECT q, s, l, i, ${typed ? `NULL::VARCHAR AS x, NULL::VARCHAR AS t, r AS u, NULL::${LOG_ANALYTICS_ROW_STRUCT} AS a` : 'x, t, r AS u, a'}, w
+  FROM read_json($1, format = 'newline_delimited', ${typed ? '' : 'ignore_errors = true,'}
                  maximum_object_size = ${MAX_RECORD_BYTES + 4096},
-                 columns = {q: 'BIGINT', s: 'INTEGER', l: 'BIGINT', i: 'INTEGER', x: 'VARCHAR', t: 'VARCHAR', r: '${RECORD_STRUCT}', a: '${LOG_ANALYTICS_ROW_STRUCT}', w: '${WRAPPER_STRUCT}'})
-  -- ignore_errors turns a line it cannot parse into a row of NULLs: the lander finds it by its missing q
+                 columns = {q: 'BIGINT', s: 'INTEGER', l: 'BIGINT', i: 'INTEGER', ${typed ? `r: '${TYPED_RECORD_STRUCT}'` : `x: 'VARCHAR', t: 'VARCHAR', r: '${RECORD_STRUCT}', a: '${LOG_ANALYTICS_ROW_STRUCT}'`}, w: '${WRAPPER_STRUCT}'})
+  -- (typed) a refused record (x) or a Log Analytics row (a) is left unread: with no record it lands as nothing
+  -- (lenient) ignore_errors turns a line it cannot parse into a row of NULLs: the lander finds it by its missing q
   WHERE q IS NOT NULL
 ),
 classified AS (
@@ -93,7 +113,7 @@ ${layers.length ? layers.join(',\n') + ',' : ''}
 read AS (
   SELECT q, s, l, i, x, t, u, a, envelope, pre_fate,
     ${byEnvelope((e) => e.outOfScope, 'VARCHAR')} AS skip_reason,
-    CASE envelope ${ENVELOPES.map((e) => `WHEN '${e.name}' THEN ${e.event}`).join(' ')} END AS e,
+    CASE envelope ${events.join(' ')} END AS e,
     ${byEnvelope((e) => e.unreadable, 'VARCHAR')} AS unreadable,
     ${byEnvelope((e) => e.meta.providerEventId, 'VARCHAR')} AS pid,
     ${byEnvelope((e) => e.meta.ingestedAt, 'VARCHAR')} AS ing,
@@ -104,7 +124,7 @@ read AS (
     ${byEnvelope((e) => e.overrides?.stage, 'VARCHAR')} AS stage_o
   FROM ${from}
 ),
-typed AS (${canonicalSelect('read')})
+typed AS (${canonicalSelect('read', read)})
 SELECT * EXCLUDE (x, t, u, a, e, problems, pre_fate, skip_reason, unreadable),
   CASE
     WHEN pre_fate IS NOT NULL THEN pre_fate
@@ -123,5 +143,6 @@ SELECT * EXCLUDE (x, t, u, a, e, problems, pre_fate, skip_reason, unreadable),
   END AS reason,
   t AS refused_text
 FROM typed`;
-  return cached;
+  cached.set(read, sql);
+  return sql;
 }

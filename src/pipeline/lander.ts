@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import pLimit from 'p-limit';
-import { addCounts, emptyCounts, land, type LandCounts, type LandTarget, type StateUpdate } from '../store/land.js';
+import { addCounts, emptyCounts, land, type Approach, type LandCounts, type LandTarget, type StateUpdate } from '../store/land.js';
 import { StageFile } from '../store/stage.js';
 import { folderError } from '../errors.js';
 import { DEFAULT_BATCH_BYTES } from '../config/job-file.js';
@@ -30,8 +30,8 @@ export class Lander implements RecordSink {
   private stage: StageFile;
   private pending: Promise<void> = Promise.resolve();
   private landing = false;
-  /** Whether the next batch is tried in one read (land.ts, landAtOnce): as long as batches are plain. */
-  private atOnce = true;
+  /** How the next batch is landed (land.ts): at once as long as batches are plain, typed while they are audit Events. */
+  private approach: Approach | 'guess' = 'guess';
   readonly totals: LandCounts = emptyCounts();
   /** Source locations of this pull, shared by its stage files (indexes stay valid across checkpoints). */
   private readonly sources: string[] = [];
@@ -87,9 +87,9 @@ export class Lander implements RecordSink {
     this.stage = this.newStage();
     this.checkpoints++;
     this.landing = true;
-    this.pending = landingSlot(() => land(this.conn, stage, this.target, state, { atOnce: this.atOnce }))
+    this.pending = landingSlot(() => land(this.conn, stage, this.target, state, { approach: this.approach }))
       .then((c) => {
-        this.atOnce = c.plain;
+        this.approach = c.next;
         addCounts(this.totals, c);
         this.onLanded?.(this.totals);
       })

@@ -3,8 +3,9 @@
  * commit the source's cursor with them, in one transaction. A crash at any point leaves either all of it
  * or none of it; a rerun re-stages from the last committed cursor and the anti-join drops what landed.
  *
- * A plain batch (every record new and landable) is inserted in one read (landAtOnce); any other batch
- * is landed the exact way: a narrow decision pass, then the insert of what it found new.
+ * A plain batch (every record new and landable) is inserted in one read (landAtOnce), typed when it is
+ * made of audit Events (see normalise.ts); any other batch is landed the exact way: a narrow decision
+ * pass, then the insert of what it found new.
  *
  * Most records land in the first round. The few SQL hands back (batches, Log Analytics rows staged as
  * plain records, records of no known shape) are read back here, staged again as their elements or under
@@ -13,7 +14,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { listValue } from '@duckdb/node-api';
-import { normaliseSql } from '../normalise/normalise.js';
+import { normaliseSql, readsTyped, type Read } from '../normalise/normalise.js';
 import { explain, unwrapBatch } from '../normalise/unwrap.js';
 import { StageFile, type StagedText } from './stage.js';
 
@@ -122,16 +123,21 @@ interface Landing {
   counts: LandCounts;
 }
 
+/**
+ * How a batch is landed: at once with the typed or the lenient read (landAtOnce; the exact way if it
+ * finds the batch is not plain), or the exact way straight away. `guess` picks from the first record.
+ */
+export type Approach = Read | 'exact';
+
 export interface LandOptions {
-  /** Try landingAtOnce first (see there); the exact rounds run if it finds the batch is not plain. */
-  atOnce?: boolean;
+  approach?: Approach | 'guess';
 }
 
 /**
  * Land a stage file for one cluster, with the state updates that describe what it covers.
- * The caller owns the stage file (and removes it afterwards). `plain` says whether every record of the
- * batch landed as a new event (no duplicates, nothing quarantined or skipped): the caller's hint for
- * trying the next batch at once.
+ * The caller owns the stage file (and removes it afterwards). `by` says how the batch was landed; `next`
+ * is the caller's hint for the next batch: at once if every record of this one landed as a new event (no
+ * duplicates, nothing quarantined or skipped), typed if they were all of envelopes the typed read lands.
  */
 export async function land(
   conn: DuckDBConnection,
@@ -139,8 +145,9 @@ export async function land(
   target: LandTarget,
   state: readonly StateUpdate[],
   opts: LandOptions = {},
-): Promise<LandCounts & { plain: boolean }> {
+): Promise<LandCounts & { by: Approach; next: Approach }> {
   stage.close();
+  const approach = opts.approach === 'guess' ? guess(stage) : (opts.approach ?? 'exact');
   const counts = emptyCounts();
   const l: Landing = {
     conn,
@@ -150,18 +157,18 @@ export async function land(
     counts,
   };
   const extraStages: StageFile[] = [];
+  let landedAtOnce = false;
   await conn.run('BEGIN TRANSACTION');
   try {
-    let landed = false;
-    if (opts.atOnce && stage.count > 0) {
-      landed = await landAtOnce(l, stage);
-      if (!landed) {
+    if (approach !== 'exact' && stage.count > 0) {
+      landedAtOnce = await landAtOnce(l, stage, approach);
+      if (!landedAtOnce) {
         await conn.run('ROLLBACK');
         Object.assign(counts, emptyCounts());
         await conn.run('BEGIN TRANSACTION');
       }
     }
-    let current: StageFile | null = !landed && stage.count > 0 ? stage : null;
+    let current: StageFile | null = !landedAtOnce && stage.count > 0 ? stage : null;
     for (let round = 1; current && round <= MAX_ROUNDS; round++) {
       const next = await landRound(l, current, round);
       if (next) extraStages.push(next);
@@ -184,22 +191,45 @@ export async function land(
     for (const s of extraStages) s.remove();
   }
   const plain = counts.landed === stage.count && counts.records === stage.count;
-  return { ...counts, plain };
+  const by = landedAtOnce ? approach : 'exact';
+  return { ...counts, by, next: !plain ? 'exact' : Object.keys(counts.byEnvelope).every(readsTyped) ? 'typed' : 'lenient' };
+}
+
+/** The first batch of a pull: typed if its first record is an audit Event (a CloudWatch message staged beside its event is). */
+function guess(stage: StageFile): Approach {
+  if (stage.count === 0) return 'exact';
+  const [first] = stage.read([0]);
+  if (!first) return 'lenient';
+  if (first.embedded) return 'typed';
+  try {
+    const v = JSON.parse(first.text) as Record<string, unknown> | null;
+    return v && typeof v === 'object' && (v.kind === 'Event' || typeof v.auditID === 'string') ? 'typed' : 'lenient';
+  } catch {
+    return 'lenient';
+  }
 }
 
 /**
  * The common batch in one read instead of two: every record lands and none is there already (a first
  * import, a pull past its overlap). The landable rows go straight in; then cheap scans of the rows just
  * written (landed_at is the transaction's start, so it marks them) check what the decision pass would
- * have found. Any record that did not land (quarantined, skipped, a batch record, unparseable) or any
- * new row with a twin, in the batch or landed before, and this returns false: the caller rolls back and
- * lands the batch the exact way.
+ * have found. Any record that did not land (quarantined, skipped, a batch record, unparseable; with the
+ * typed read, anything it does not land or a read it fails) or any new row with a twin, in the batch or
+ * landed before, and this returns false: the caller rolls back and lands the batch the exact way.
  */
-async function landAtOnce(l: Landing, stage: StageFile): Promise<boolean> {
+async function landAtOnce(l: Landing, stage: StageFile, read: Read): Promise<boolean> {
   const { conn, target, counts } = l;
   let t = performance.now();
-  const inserted = await insertLandable(l, stage);
-  t = lap(`at once ${stage.count}`, t);
+  let inserted: number;
+  try {
+    inserted = await insertLandable(l, stage, '', read);
+  } catch (err) {
+    // The strict read refuses a batch with a wrong type or a line that is not JSON: the exact way says which.
+    if (read !== 'typed') throw err;
+    lap(`at once (typed) refused: ${String(err).split('\n')[0]}`, t);
+    return false;
+  }
+  t = lap(`at once (${read}) ${stage.count}`, t);
   if (inserted !== stage.count) return false;
   // The transaction's start as a constant, so that zone maps skip every row group older than this batch.
   const now = String((await conn.runAndReadAll(`SELECT now()::VARCHAR`)).getRows()[0]![0]);
@@ -235,10 +265,10 @@ async function landAtOnce(l: Landing, stage: StageFile): Promise<boolean> {
 }
 
 /** The landable rows of a staged file, streamed into audit_events; `where` may narrow them. Rows inserted. */
-async function insertLandable(l: Landing, stage: StageFile, where = ''): Promise<number> {
+async function insertLandable(l: Landing, stage: StageFile, where = '', read: Read = 'lenient'): Promise<number> {
   const select = l.cols.map((c) => `${LANDER_COLUMNS[c] ?? `b.${c}`} AS ${c}`).join(', ');
   const inserted = await l.conn.run(
-    `INSERT INTO audit_events BY NAME SELECT ${select} FROM (${normaliseSql()}) b WHERE b.fate = 'land' ${where}`,
+    `INSERT INTO audit_events BY NAME SELECT ${select} FROM (${normaliseSql(read)}) b WHERE b.fate = 'land' ${where}`,
     [stage.path, l.target.cluster, l.target.provider, l.sources, l.target.runId],
   );
   return inserted.rowsChanged;
@@ -248,7 +278,7 @@ async function insertLandable(l: Landing, stage: StageFile, where = ''): Promise
 const timings = process.env.KUBETRAIL_TIMINGS === '1';
 const lap = (label: string, t0: number): number => {
   const now = performance.now();
-  if (timings) process.stderr.write(`land ${label} ${(now - t0).toFixed(0)} ms @${now.toFixed(0)}\n`);
+  if (timings) process.stderr.write(`land ${label} ${(now - t0).toFixed(0)} ms @${now.toFixed(0)} rss ${(process.memoryUsage.rss() / 1e6).toFixed(0)} MB\n`);
   return now;
 };
 

@@ -21,6 +21,7 @@ export const cloudwatchEvent: Envelope = {
   match: `(w IS NOT NULL AND ${HAS_CLOUDWATCH_KEYS('w')}) OR (w IS NULL AND u.message IS NOT NULL AND ${HAS_CLOUDWATCH_KEYS('u')})`,
   prepare: [{ cw_text: `CASE WHEN w IS NULL THEN ${embeddedText('u.message')} END` }],
   event: `CASE WHEN w IS NOT NULL THEN ${EVENT_FROM_RECORD} ELSE ${eventFromText('cw_text', EVENT_SPEC)} END`,
+  typedEvent: `CASE WHEN w IS NOT NULL THEN ${EVENT_FROM_RECORD} END`,
   unreadable: `'CloudWatch message is not a JSON audit event (' || length(cw_text) || ' characters: CloudWatch cuts events over its size limit)'`,
   meta: {
     providerEventId: cw('eventId'),

@@ -9,6 +9,7 @@ export const rawEvent: Envelope = {
   name: 'raw-event',
   match: `u.kind = 'Event' OR u.auditID IS NOT NULL OR (u.verb IS NOT NULL AND u.requestURI IS NOT NULL)`,
   event: EVENT_FROM_RECORD,
+  typedEvent: EVENT_FROM_RECORD,
   meta: {
     // v1beta1 events carry their own `timestamp`
     envelopeTime: `json_extract_string(u.timestamp, '$')`,
