@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eksCluster } from '../src/config/providers/eks.js';
 import { silentLogger } from '../src/log.js';
-import { prepareStagingDir, ROW_GROUP_ROWS } from '../src/pipeline/lander.js';
+import { prepareStagingDir, EAGER_ROWS } from '../src/pipeline/lander.js';
 import { pullCluster } from '../src/pipeline/pull-cluster.js';
 import { eksSource } from '../src/sources/eks/eks-source.js';
 import { QuotaRegistry } from '../src/sources/quota.js';
@@ -116,9 +116,9 @@ class DroppingSink implements RecordSink {
   get count() {
     return this.stage.count;
   }
-  // As the Lander's, with a landing that takes no time: a row group's worth.
+  // As the Lander's, with a landing that takes no time: EAGER_ROWS.
   get due() {
-    return this.stage.count >= ROW_GROUP_ROWS;
+    return this.stage.count >= EAGER_ROWS;
   }
   checkpoint = async (_state: readonly StateUpdate[]) => {
     this.records += this.stage.count;
