@@ -2,7 +2,7 @@
  * Import benchmark (issue 2): `kubetrail import` of N generated raw events against the ceiling measured in
  * the same run — bare DuckDB read_json of the same file into the same table, with the same memory limit.
  * Both run as child processes under /usr/bin/time so peak RSS is the whole process's.
- *   npx tsx bench/import.ts [events=1000000] [pairs=3]
+ *   npx tsx bench/import.ts [events=1000000] [pairs=3] [memoryLimit=512MB]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ const repeat = Number(process.argv[3] ?? 3);
 const root = resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'kt-bench-import-'));
 const file = join(dir, 'events.jsonl');
-const memoryLimit = '512MB';
+const memoryLimit = process.argv[4] ?? '512MB';
 
 function timed(args: string[], env: NodeJS.ProcessEnv = {}): { seconds: number; rssMb: number; out: string } {
   const t0 = performance.now();
@@ -52,7 +52,7 @@ try {
     console.log(`  ratio to ceiling: ${(ceiling.seconds / ours.seconds).toFixed(2)}; database file ${(statSync(join(dir, 'kt.duckdb')).size / 1024 / 1024).toFixed(0)} MB`);
   }
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
-  console.log(`events: ${n}, file ${mb.toFixed(0)} MB; median of ${repeat}: ratio to ceiling ${median(ratios).toFixed(2)} (target >= 0.5), peak RSS ${median(rss).toFixed(0)} MB, highest ${Math.max(...rss).toFixed(0)} MB (target < 1024 MB)`);
+  console.log(`events: ${n}, file ${mb.toFixed(0)} MB, memoryLimit ${memoryLimit}; median of ${repeat}: ratio to ceiling ${median(ratios).toFixed(2)} (target >= 0.5), peak RSS ${median(rss).toFixed(0)} MB, highest ${Math.max(...rss).toFixed(0)} MB (target < 1024 MB)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
