@@ -93,10 +93,10 @@ function gkePosture(dataAccessFromUs: number): ClusterPosture {
       known('audit_logs_enabled', true, 'GKE always writes Admin Activity audit logs (Kubernetes writes); they cannot be turned off'),
       known(
         'data_access_logs',
-        { enabled: true, logTypes: { ADMIN_READ: true, DATA_READ: true, DATA_WRITE: false }, services: [service], exemptedMembers: [], scope: 'project' },
-        `enabled in the project IAM policy (${service})`,
+        { enabled: true, logTypes: { ADMIN_READ: true, DATA_READ: true, DATA_WRITE: false }, services: [service], exemptedMembers: [], enabledBy: [`projects/${GKE_PROJECT}`], policiesRead: [`projects/${GKE_PROJECT}`] },
+        `enabled by the IAM policy of projects/${GKE_PROJECT} (${service})`,
       ),
-      known('data_access_enabled', { ADMIN_READ: true, DATA_READ: true, DATA_WRITE: false, service }, 'project IAM policy auditConfigs (organization and folder policies are not read)'),
+      known('data_access_enabled', { ADMIN_READ: true, DATA_READ: true, DATA_WRITE: false, service }, `IAM policy auditConfigs of projects/${GKE_PROJECT}`),
       known('reads_logged', true, 'Kubernetes reads (get, list, watch) are Data Access entries of types ADMIN_READ and DATA_READ'),
       known('reader_permissions', { 'logging.logEntries.list': true, 'logging.privateLogEntries.list': true }, 'kubetrail can read Admin Activity and Data Access entries'),
       known('default_bucket', { name: bucket('_Default'), retentionDays: RETENTION.gkeDefaultDays, locked: false, lifecycleState: 'ACTIVE' }),

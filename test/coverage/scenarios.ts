@@ -131,8 +131,8 @@ export function scenarios(now: Date, holeStart: number): Scenario[] {
       expect: [],
     },
     {
-      // The project's IAM policy has no auditConfigs, yet Data Access entries arrive: a folder or the
-      // organisation turned them on (kubetrail reads the project policy only). Not an alarm.
+      // The policies kubetrail read enable no Data Access logging, yet Data Access entries arrive (a
+      // policy changed since it was read, or one it was not allowed to read). Not an alarm.
       name: 'gke-data-access-from-folder',
       provider: 'gke',
       envelope: { kind: 'gke', project: 'shop-prod-1234' },

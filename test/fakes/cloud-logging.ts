@@ -8,8 +8,9 @@
  * - Quota: every ListLogEntries call is recorded per project; with `quota` set, a call over the limit in
  *   the trailing window is answered RESOURCE_EXHAUSTED, as the real service does.
  * - Faults: `inject(method, [{code}, {delayMs}...])` answers the next calls with those statuses or delays.
- * - GetBucket, GetSink, ListExclusions, GetIamPolicy, TestIamPermissions from per-project settings;
- *   `deny(method)` answers PERMISSION_DENIED.
+ * - GetBucket, GetSink, ListExclusions, GetIamPolicy, TestIamPermissions, GetProject from per-project
+ *   settings; GetFolder and the IAM policies of folders and organizations (`Folders.GetIamPolicy`,
+ *   `Organizations.GetIamPolicy`) from `folders` and `organizations`; `deny(method)` answers PERMISSION_DENIED.
  *
  * Standalone: `npx tsx test/fakes/cloud-logging.ts [--port N] [--entries FILE.jsonl] [--quota 60]
  *   [--generate N --project P --cluster LOCATION/NAME ... --start ISO --spacing-ms MS]` prints the port
@@ -67,6 +68,8 @@ export interface FakeOptions {
 type Obj = Record<string, unknown>;
 
 interface ProjectSettings {
+  /** `folders/N` or `organizations/N`; none: a project outside any organization. */
+  parent?: string;
   policy: Obj;
   permissions: string[];
   sinks: Record<string, Obj>;
@@ -81,6 +84,8 @@ export class CloudLoggingFake {
   private readonly faults = new Map<string, Fault[]>();
   private readonly denied = new Set<string>();
   private readonly projects = new Map<string, ProjectSettings>();
+  readonly folders = new Map<string, { parent: string; policy: Obj }>();
+  readonly organizations = new Map<string, { policy: Obj }>();
   readonly buckets = new Map<string, Obj>();
   private server!: grpc.Server;
   port = 0;
@@ -92,7 +97,11 @@ export class CloudLoggingFake {
       grpc.loadPackageDefinition(protoLoader.loadSync(file, { includeDirs: INCLUDE, keepCase: true, longs: String, enums: String, defaults: false, oneofs: true })) as never;
     const logging = load('google/logging/v2/logging.proto') as { google: { logging: { v2: { LoggingServiceV2: { service: grpc.ServiceDefinition } } } } };
     const config = load('google/logging/v2/logging_config.proto') as { google: { logging: { v2: { ConfigServiceV2: { service: grpc.ServiceDefinition } } } } };
-    const rm = load('google/cloud/resourcemanager/v3/projects.proto') as { google: { cloud: { resourcemanager: { v3: { Projects: { service: grpc.ServiceDefinition } } } } } };
+    type Rm = { google: { cloud: { resourcemanager: { v3: Record<'Projects' | 'Folders' | 'Organizations', { service: grpc.ServiceDefinition }> } } } };
+    const rm = load('google/cloud/resourcemanager/v3/projects.proto') as Rm;
+    const folders = load('google/cloud/resourcemanager/v3/folders.proto') as Rm;
+    const organizations = load('google/cloud/resourcemanager/v3/organizations.proto') as Rm;
+
     this.server = new grpc.Server();
     this.server.addService(logging.google.logging.v2.LoggingServiceV2.service, { ListLogEntries: this.unary('ListLogEntries', (r) => this.listLogEntries(r)) });
     this.server.addService(config.google.logging.v2.ConfigServiceV2.service, {
@@ -102,10 +111,19 @@ export class CloudLoggingFake {
     });
     this.server.addService(rm.google.cloud.resourcemanager.v3.Projects.service, {
       GetIamPolicy: this.unary('GetIamPolicy', (r) => this.settings(projectOf(String(r.resource))).policy),
+      GetProject: this.unary('GetProject', (r) => ({ name: r.name, parent: this.settings(projectOf(String(r.name))).parent ?? '', state: 'ACTIVE' })),
       TestIamPermissions: this.unary('TestIamPermissions', (r) => {
         const have = new Set(this.settings(projectOf(String(r.resource))).permissions);
         return { permissions: ((r.permissions as string[]) ?? []).filter((p) => have.has(p)) };
       }),
+    });
+    const folder = (name: string) => this.folders.get(name) ?? fail(grpc.status.NOT_FOUND, `${name} not found`);
+    this.server.addService(folders.google.cloud.resourcemanager.v3.Folders.service, {
+      GetFolder: this.unary('GetFolder', (r) => ({ name: r.name, parent: folder(String(r.name)).parent, state: 'ACTIVE' })),
+      GetIamPolicy: this.unary('Folders.GetIamPolicy', (r) => folder(String(r.resource)).policy),
+    });
+    this.server.addService(organizations.google.cloud.resourcemanager.v3.Organizations.service, {
+      GetIamPolicy: this.unary('Organizations.GetIamPolicy', (r) => (this.organizations.get(String(r.resource)) ?? fail(grpc.status.NOT_FOUND, `${String(r.resource)} not found`)).policy),
     });
     this.port = await new Promise<number>((resolve, reject) =>
       this.server.bindAsync(`127.0.0.1:${this.options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
@@ -365,4 +383,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.stderr.write(`cloud-logging double: ${String(err)}\n`);
     process.exit(1);
   });
+}
+
+function fail(code: number, message: string): never {
+  throw new GrpcFailure(code, message);
 }

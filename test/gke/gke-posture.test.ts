@@ -22,8 +22,15 @@ describe('GKE posture facts', () => {
     const f = await facts();
     expect(f.audit_logs_enabled).toMatchObject({ status: 'known', value: true });
     expect(f.data_access_logs!.status).toBe('known');
-    expect(f.data_access_logs!.value).toEqual({ enabled: false, logTypes: { ADMIN_READ: false, DATA_READ: false, DATA_WRITE: false }, services: [], exemptedMembers: [], scope: 'project' });
-    expect(f.data_access_logs!.reason).toContain('organization or folder policy may still enable it');
+    expect(f.data_access_logs!.value).toEqual({
+      enabled: false,
+      logTypes: { ADMIN_READ: false, DATA_READ: false, DATA_WRITE: false },
+      services: [],
+      exemptedMembers: [],
+      enabledBy: [],
+      policiesRead: ['projects/acme-prod'],
+    });
+    expect(f.data_access_logs!.reason).toBe('not enabled in the IAM policies of projects/acme-prod (auditConfigs for allServices or container.googleapis.com)');
     expect(f.reads_logged).toMatchObject({ status: 'known', value: false });
     expect(f.default_bucket!.value).toEqual({ name: 'projects/acme-prod/locations/global/buckets/_Default', retentionDays: 30, locked: false, lifecycleState: 'ACTIVE' });
     expect(f.required_bucket!.value).toEqual({ name: 'projects/acme-prod/locations/global/buckets/_Required', retentionDays: 400, locked: true, lifecycleState: 'ACTIVE' });
@@ -54,7 +61,8 @@ describe('GKE posture facts', () => {
       logTypes: { ADMIN_READ: true, DATA_READ: true, DATA_WRITE: false },
       services: ['allServices'],
       exemptedMembers: ['user:ci@example.com'],
-      scope: 'project',
+      enabledBy: ['projects/acme-prod'],
+      policiesRead: ['projects/acme-prod'],
     });
     expect(f.reads_logged!.value).toBe(true);
     expect(f.retention_days).toMatchObject({ status: 'known', value: 7 });
@@ -84,6 +92,65 @@ describe('GKE posture facts', () => {
     expect(f.log_exclusions!.status).toBe('unknown');
     expect(f.log_exclusions!.reason).toContain('logging.exclusions.list');
     expect(f.default_sink!.status).toBe('known');
+  });
+
+  it('adds what the folders and organization above the project enable: a project cannot turn it off', async () => {
+    h.fake.settings('acme-prod').parent = 'folders/200';
+    h.fake.folders.set('folders/200', { parent: 'folders/100', policy: { audit_configs: [{ service: 'container.googleapis.com', audit_log_configs: [{ log_type: 'DATA_WRITE' }] }] } });
+    h.fake.folders.set('folders/100', { parent: 'organizations/1', policy: { audit_configs: [] } });
+    h.fake.organizations.set('organizations/1', {
+      policy: { audit_configs: [{ service: 'allServices', audit_log_configs: [{ log_type: 'ADMIN_READ' }, { log_type: 'DATA_READ', exempted_members: ['serviceAccount:scanner@acme.iam.gserviceaccount.com'] }] }] },
+    });
+    await h.pull([h.cluster({ name: 'prod-gke', cluster: 'prod' })], { now: NOW });
+    const f = await facts();
+    expect(f.data_access_logs).toMatchObject({ status: 'known' });
+    expect(f.data_access_logs!.value).toEqual({
+      enabled: true,
+      logTypes: { ADMIN_READ: true, DATA_READ: true, DATA_WRITE: true },
+      services: ['container.googleapis.com', 'allServices'],
+      exemptedMembers: ['serviceAccount:scanner@acme.iam.gserviceaccount.com'],
+      enabledBy: ['organizations/1', 'folders/200'],
+      policiesRead: ['projects/acme-prod', 'folders/200', 'folders/100', 'organizations/1'],
+    });
+    expect(f.data_access_enabled!.value).toMatchObject({ ADMIN_READ: true, DATA_READ: true, DATA_WRITE: true });
+    expect(f.reads_logged).toMatchObject({ status: 'known', value: true });
+    // Data Access entries go to _Default: its retention now bounds the cluster's
+    expect(f.retention_days).toMatchObject({ status: 'known', value: 30 });
+  });
+
+  it('says reads are unknown, naming the permission, when an organization policy it cannot read might enable them', async () => {
+    h.fake.settings('acme-prod').parent = 'folders/200';
+    h.fake.folders.set('folders/200', { parent: 'organizations/1', policy: { audit_configs: [{ service: 'allServices', audit_log_configs: [{ log_type: 'DATA_WRITE' }] }] } });
+    h.fake.organizations.set('organizations/1', { policy: { audit_configs: [] } });
+    h.fake.deny('Organizations.GetIamPolicy');
+    const [r] = await h.pull([h.cluster({ name: 'prod-gke', cluster: 'prod' })], { now: NOW });
+    expect(r!.status).toBe('ok');
+    const f = await facts();
+    for (const fact of ['data_access_logs', 'data_access_enabled', 'reads_logged']) expect(f[fact]!.status).toBe('unknown');
+    expect(f.reads_logged!.reason).toContain('ADMIN_READ, DATA_READ are not enabled in the IAM policies of projects/acme-prod, folders/200');
+    expect(f.reads_logged!.reason).toContain(
+      'cannot read the IAM policy of organizations/1: permission resourcemanager.organizations.getIamPolicy is missing (grant roles/iam.securityReviewer (Security Reviewer) on organizations/1)',
+    );
+  });
+
+  it('knows reads are logged when the organization enables them, even without the project policy', async () => {
+    h.fake.settings('acme-prod').parent = 'organizations/1';
+    h.fake.organizations.set('organizations/1', {
+      policy: { audit_configs: [{ service: 'allServices', audit_log_configs: ['ADMIN_READ', 'DATA_READ', 'DATA_WRITE'].map((log_type) => ({ log_type })) }] },
+    });
+    h.fake.deny('GetIamPolicy');
+    await h.pull([h.cluster({ name: 'prod-gke', cluster: 'prod' })], { now: NOW });
+    const f = await facts();
+    expect(f.reads_logged).toMatchObject({ status: 'known', value: true });
+    expect(f.data_access_logs!.value).toMatchObject({ enabledBy: ['organizations/1'], policiesRead: ['organizations/1'] });
+  });
+
+  it('says which level could not be named when the project cannot be read', async () => {
+    h.fake.deny('GetProject');
+    await h.pull([h.cluster({ name: 'prod-gke', cluster: 'prod' })], { now: NOW });
+    const f = await facts();
+    expect(f.data_access_enabled!.status).toBe('unknown');
+    expect(f.data_access_enabled!.reason).toContain('permission resourcemanager.projects.get is missing (grant roles/browser (Browser))');
   });
 
   it('reads the project once for two clusters', async () => {

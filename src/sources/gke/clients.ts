@@ -1,12 +1,12 @@
 /**
  * The Google clients a GKE source uses, all over gRPC: Cloud Logging (entries, buckets, sinks,
- * exclusions) and Resource Manager (the project's IAM policy). With `insecure: true` they talk
+ * exclusions) and Resource Manager (the IAM policies of the project, its folders and organization). With `insecure: true` they talk
  * plaintext to `endpoint` and never look for credentials (no ADC, no metadata server); otherwise they
  * use Application Default Credentials (Workload Identity, GOOGLE_APPLICATION_CREDENTIALS, gcloud).
  */
 import * as grpc from '@grpc/grpc-js';
 import { v2 } from '@google-cloud/logging-api';
-import { ProjectsClient } from '@google-cloud/resource-manager';
+import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
 
 export interface EndpointConfig {
   endpoint?: string;
@@ -18,6 +18,8 @@ export interface GoogleClients {
   logging: InstanceType<typeof v2.LoggingServiceV2Client>;
   config: InstanceType<typeof v2.ConfigServiceV2Client>;
   projects: ProjectsClient;
+  folders: FoldersClient;
+  organizations: OrganizationsClient;
   close(): Promise<void>;
 }
 
@@ -51,17 +53,21 @@ export async function createClients(c: EndpointConfig): Promise<GoogleClients> {
   const config = new v2.ConfigServiceV2Client(options(c.endpoint, c.insecure));
   const rm = c.resourceManagerEndpoint ?? (c.insecure ? c.endpoint : undefined);
   const projects = new ProjectsClient(options(rm, c.insecure));
+  const folders = new FoldersClient(options(rm, c.insecure));
+  const organizations = new OrganizationsClient(options(rm, c.insecure));
   const clients: GoogleClients = {
     logging,
     config,
     projects,
+    folders,
+    organizations,
     async close() {
-      await Promise.allSettled([logging.close(), config.close(), projects.close()]);
+      await Promise.allSettled([logging.close(), config.close(), projects.close(), folders.close(), organizations.close()]);
     },
   };
   if (!c.insecure) {
     try {
-      await Promise.all([logging.auth.getClient(), config.auth.getClient(), projects.auth.getClient()]);
+      await Promise.all([logging, config, projects, folders, organizations].map((client) => client.auth.getClient()));
     } catch (err) {
       await clients.close();
       throw new CredentialsError(

@@ -1,6 +1,7 @@
 /**
  * Posture facts of a GKE cluster, read from its project: Data Access audit logging for Kubernetes
- * (IAM policy auditConfigs), what the reader may see (testIamPermissions), retention of the buckets
+ * (IAM policy auditConfigs of the project and of the folders and organization above it, which the
+ * project inherits and cannot turn off), what the reader may see (testIamPermissions), retention of the buckets
  * that hold the entries (_Required for Admin Activity, _Default's destination for Data Access), and
  * exclusions on the _Default sink or the project that may drop k8s.io entries. The project reads are
  * made once per run and shared by its clusters; a failed read makes its facts `unknown` with the
@@ -45,8 +46,17 @@ interface LogBucket {
   lifecycleState?: string | null;
 }
 
-export interface ProjectPosture {
+/** A folder or organization above the project, with its IAM policy. */
+export interface Ancestor {
+  resource: string;
   policy: Read<Policy>;
+}
+
+export interface ProjectPosture {
+  project: string;
+  policy: Read<Policy>;
+  /** From the nearest folder up to the organization; a level that could not be named ends the list unreadable. */
+  ancestors: Ancestor[];
   permissions: Read<string[]>;
   defaultSink: Read<LogSink>;
   requiredSink: Read<LogSink>;
@@ -63,6 +73,10 @@ export interface PostureCalls {
 }
 
 const LOGGING_VIEWER = 'roles/logging.viewer (Logs Viewer)';
+const SECURITY_REVIEWER = 'roles/iam.securityReviewer (Security Reviewer)';
+const BROWSER = 'roles/browser (Browser)';
+/** Folders nest at most ten deep under an organization. */
+const MAX_ANCESTORS = 11;
 
 export async function readProjectPosture(project: string, c: PostureCalls): Promise<ProjectPosture> {
   const opts = { retry: null, timeout: c.timeoutMs } as never;
@@ -71,10 +85,41 @@ export async function readProjectPosture(project: string, c: PostureCalls): Prom
       (value) => ({ ok: true as const, value }),
       (err: unknown) => ({ ok: false as const, reason: whyNot(what, permission, role, err) }),
     );
-  const [policy, permissions, defaultSink, requiredSink, exclusions] = await Promise.all([
-    call('the project IAM policy', 'resourcemanager.projects.getIamPolicy', 'roles/iam.securityReviewer (Security Reviewer)', async () =>
-      (await c.clients.projects.getIamPolicy({ resource: `projects/${project}`, options: { requestedPolicyVersion: 3 } }, opts))[0] as Policy,
-    ),
+  const policyOf = (resource: string): Promise<Read<Policy>> => {
+    const [kind] = resource.split('/') as ['projects' | 'folders' | 'organizations'];
+    const request = { resource, options: { requestedPolicyVersion: 3 } };
+    return call(`the IAM policy of ${resource === `projects/${project}` ? 'the project' : resource}`, `resourcemanager.${kind}.getIamPolicy`, `${SECURITY_REVIEWER} on ${resource}`, async () =>
+      kind === 'folders'
+        ? ((await c.clients.folders.getIamPolicy(request, opts))[0] as Policy)
+        : kind === 'organizations'
+          ? ((await c.clients.organizations.getIamPolicy(request, opts))[0] as Policy)
+          : ((await c.clients.projects.getIamPolicy(request, opts))[0] as Policy),
+    );
+  };
+  // The folders and organization above the project: their audit configs apply to it as well.
+  const readAncestors = async (): Promise<Ancestor[]> => {
+    const out: Ancestor[] = [];
+    const parentOf = (resource: string): Promise<Read<string>> =>
+      resource.startsWith('folders/')
+        ? call(resource, 'resourcemanager.folders.get', `${BROWSER} on ${resource}`, async () => String((await c.clients.folders.getFolder({ name: resource }, opts))[0].parent ?? ''))
+        : call('the project', 'resourcemanager.projects.get', BROWSER, async () => String((await c.clients.projects.getProject({ name: resource }, opts))[0].parent ?? ''));
+    let parent = await parentOf(`projects/${project}`);
+    while (out.length < MAX_ANCESTORS) {
+      if (!parent.ok) {
+        out.push({ resource: 'the folders and organization above', policy: parent });
+        break;
+      }
+      if (!/^(folders|organizations)\/./.test(parent.value)) break;
+      const resource = parent.value;
+      const [policy, next] = await Promise.all([policyOf(resource), resource.startsWith('folders/') ? parentOf(resource) : Promise.resolve<Read<string>>({ ok: true, value: '' })]);
+      out.push({ resource, policy });
+      parent = next;
+    }
+    return out;
+  };
+  const [policy, ancestors, permissions, defaultSink, requiredSink, exclusions] = await Promise.all([
+    policyOf(`projects/${project}`),
+    readAncestors(),
     call('the caller permissions', 'none (testIamPermissions needs no permission)', 'none', async () =>
       ((await c.clients.projects.testIamPermissions({ resource: `projects/${project}`, permissions: [...READER_PERMISSIONS] }, opts))[0].permissions ?? []) as string[],
     ),
@@ -90,7 +135,7 @@ export async function readProjectPosture(project: string, c: PostureCalls): Prom
       call(`bucket ${name}`, 'logging.buckets.get', LOGGING_VIEWER, async () => (await c.clients.config.getBucket({ name }, opts))[0] as LogBucket),
     ),
   );
-  return { policy, permissions, defaultSink, requiredSink, defaultBucket: defaultBucket!, requiredBucket: requiredBucket!, exclusions };
+  return { project, policy, ancestors, permissions, defaultSink, requiredSink, defaultBucket: defaultBucket!, requiredBucket: requiredBucket!, exclusions };
 }
 
 /** `logging.googleapis.com/projects/p/locations/l/buckets/b` -> `projects/p/locations/l/buckets/b`; other destinations: undefined. */
@@ -120,27 +165,40 @@ export function postureFacts(p: ProjectPosture, cluster: string): PostureFact[] 
     reason: 'GKE always writes Admin Activity audit logs (Kubernetes writes); they cannot be turned off',
   });
 
+  // The project's Data Access configuration is the union of its own and its ancestors' (none can turn
+  // off what a level above enabled). Unread levels leave a type unknown unless another level enables it.
+  const levels = [{ resource: `projects/${p.project}`, policy: p.policy }, ...p.ancestors];
+  const read = levels.flatMap((l) => (l.policy.ok ? [{ resource: l.resource, policy: l.policy.value }] : []));
+  const unread = levels.flatMap((l) => (l.policy.ok ? [] : [l.policy.reason]));
+  const configs = read.flatMap((l) =>
+    (l.policy.auditConfigs ?? []).filter((a) => (KUBERNETES_AUDIT_SERVICES as readonly string[]).includes(a.service ?? '')).map((a) => ({ at: l.resource, a })),
+  );
+  const enabledAt = Object.fromEntries(
+    LOG_TYPES.map((t) => [t, [...new Set(configs.filter(({ a }) => (a.auditLogConfigs ?? []).some((l) => logTypeName(l.logType) === t)).map(({ at }) => at))]]),
+  ) as Record<(typeof LOG_TYPES)[number], string[]>;
   let dataAccess: Record<string, boolean> | undefined;
-  if (p.policy.ok) {
-    const configs = (p.policy.value.auditConfigs ?? []).filter((a) => (KUBERNETES_AUDIT_SERVICES as readonly string[]).includes(a.service ?? ''));
-    dataAccess = Object.fromEntries(LOG_TYPES.map((t) => [t, configs.some((a) => (a.auditLogConfigs ?? []).some((l) => logTypeName(l.logType) === t))]));
-    const exempted = [...new Set(configs.flatMap((a) => (a.auditLogConfigs ?? []).flatMap((l) => l.exemptedMembers ?? [])))].sort();
+  if (unread.length === 0 || LOG_TYPES.every((t) => enabledAt[t].length > 0)) {
+    dataAccess = Object.fromEntries(LOG_TYPES.map((t) => [t, enabledAt[t].length > 0]));
+    const exempted = [...new Set(configs.flatMap(({ a }) => (a.auditLogConfigs ?? []).flatMap((l) => l.exemptedMembers ?? [])))].sort();
+    const enabledBy = [...new Set(LOG_TYPES.flatMap((t) => enabledAt[t]))];
+    const services = [...new Set(configs.map(({ a }) => a.service))];
+    const policiesRead = read.map((l) => l.resource);
     const enabled = Object.values(dataAccess).some(Boolean);
     facts.push({
       fact: 'data_access_logs',
       status: 'known',
-      value: { enabled, logTypes: dataAccess, services: configs.map((a) => a.service), exemptedMembers: exempted, scope: 'project' },
+      value: { enabled, logTypes: dataAccess, services, exemptedMembers: exempted, enabledBy, policiesRead },
       reason: enabled
-        ? `enabled in the project IAM policy (${configs.map((a) => a.service).join(', ')})${exempted.length ? `; exempted: ${exempted.join(', ')}` : ''}`
-        : 'not enabled in the project IAM policy (auditConfigs for allServices or container.googleapis.com); an organization or folder policy may still enable it, kubetrail reads the project policy only',
+        ? `enabled by the IAM policy of ${enabledBy.join(', ')} (${services.join(', ')})${exempted.length ? `; exempted: ${exempted.join(', ')}` : ''}`
+        : `not enabled in the IAM policies of ${policiesRead.join(', ')} (auditConfigs for allServices or container.googleapis.com)`,
     });
     // the coverage checks' contract (docs/posture-facts.md)
     facts.push({
       fact: 'data_access_enabled',
       status: 'known',
       value: { ADMIN_READ: Boolean(dataAccess.ADMIN_READ), DATA_READ: Boolean(dataAccess.DATA_READ), DATA_WRITE: Boolean(dataAccess.DATA_WRITE),
-        ...(configs[0]?.service ? { service: configs[0].service } : {}), ...(exempted.length ? { exemptedMembers: exempted } : {}) },
-      reason: 'project IAM policy auditConfigs (organization and folder policies are not read)',
+        ...(services[0] ? { service: services[0] } : {}), ...(exempted.length ? { exemptedMembers: exempted } : {}) },
+      reason: `IAM policy auditConfigs of ${policiesRead.join(', ')}`,
     });
     facts.push({
       fact: 'reads_logged',
@@ -149,9 +207,11 @@ export function postureFacts(p: ProjectPosture, cluster: string): PostureFact[] 
       reason: 'Kubernetes reads (get, list, watch) are Data Access entries of types ADMIN_READ and DATA_READ',
     });
   } else {
-    unknown('data_access_logs', p.policy.reason);
-    unknown('data_access_enabled', p.policy.reason);
-    unknown('reads_logged', p.policy.reason);
+    const missing = LOG_TYPES.filter((t) => enabledAt[t].length === 0);
+    const why = `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not enabled in ${read.length ? `the IAM policies of ${read.map((l) => l.resource).join(', ')}` : 'any policy kubetrail could read'}, and a policy it could not read may enable ${missing.length > 1 ? 'them' : 'it'}: ${unread.join('; ')}`;
+    unknown('data_access_logs', why);
+    unknown('data_access_enabled', why);
+    unknown('reads_logged', why);
   }
 
   if (p.permissions.ok) {
