@@ -15,7 +15,7 @@
  *     read_json cannot parse becomes NULLs. Any batch can be read this way.
  *   typed: the Event's parts are read straight into typed fields (event-shape.ts), which spares a second
  *     parse of each. One wrong type or unparseable line fails the whole read, and records of envelopes
- *     without a `typedEvent` do not land: the lander then lands the batch the lenient way. For batches of
+ *     without a `typedEvent` do not land: the lander then lands the batch the exact way. For batches of
  *     audit Events (files, EKS) this is the common case, and about a third cheaper.
  */
 import { canonicalSelect } from './canonical.js';

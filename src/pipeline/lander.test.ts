@@ -144,3 +144,30 @@ it('lands a plain batch at once, and falls back to the exact way (rolling back) 
   ]);
   conn.closeSync();
 });
+
+it('tries the typed read while it lands batches, not again in a pull once it refused one that then landed whole, and not on a cursor-only checkpoint’s word', async () => {
+  const conn = await db.connect();
+  const pull = async (cluster: string, batches: object[][]) => {
+    const lander = new Lander(conn, { cluster, provider: 'files', runId: 'r1' }, prepareStagingDir(join(dir, 'kt.duckdb')));
+    const s = lander.source('/var/log/audit.log');
+    let line = 0;
+    for (const batch of batches) {
+      for (const e of batch) lander.addValue(s, ++line, e);
+      await lander.checkpoint([{ stream: 'x', state: { line } }]);
+    }
+    const counts = await lander.finish();
+    return { counts, history: lander.history.map((h) => `${h.tried}>${h.by}`) };
+  };
+  const plain = await pull('plain', [[], [event('a')], [event('b')]]);
+  expect(plain.history).toEqual(['exact>exact', 'typed>typed', 'typed>typed']);
+  // an empty requestReceivedTimestamp: the strict read refuses it, the lenient read lands it (as NULL)
+  const odd = (id: string) => ({ ...event(id), requestReceivedTimestamp: '' });
+  const refused = await pull('refused', [[odd('a')], [event('b')], [odd('c')]]);
+  expect(refused.history).toEqual(['typed>exact', 'lenient>lenient', 'lenient>lenient']);
+  expect(refused.counts).toMatchObject({ records: 3, landed: 3 });
+  // records of another envelope (an Azure diagnostic record) after a cursor-only checkpoint: judged by their first record
+  const azure = (id: string) => ({ category: 'kube-audit', time: '2026-11-20T10:00:00Z', resourceId: '/SUBSCRIPTIONS/S/RESOURCEGROUPS/G/PROVIDERS/MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/C', properties: { log: JSON.stringify(event(id)) } });
+  const other = await pull('other', [[], [azure('a')], [azure('b')]]);
+  expect(other.history).toEqual(['exact>exact', 'lenient>lenient', 'lenient>lenient']);
+  conn.closeSync();
+});

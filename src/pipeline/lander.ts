@@ -39,6 +39,10 @@ export class Lander implements RecordSink {
   private landing = false;
   /** How the next batch is landed (land.ts): at once as long as batches are plain, typed while they are audit Events. */
   private approach: Approach | 'guess' = 'guess';
+  /** The typed read refused a batch of this pull that then landed whole: it is not tried again. */
+  private typedRefused = false;
+  /** How each batch was tried and landed (for tests and timings). */
+  readonly history: { tried: Approach; by: Approach }[] = [];
   readonly totals: LandCounts = emptyCounts();
   /** Source locations of this pull, shared by its stage files (indexes stay valid across checkpoints). */
   private readonly sources: string[] = [];
@@ -96,7 +100,10 @@ export class Lander implements RecordSink {
     this.landing = true;
     this.pending = landingSlot(() => land(this.conn, stage, this.target, state, { approach: this.approach }))
       .then((c) => {
-        this.approach = c.next;
+        this.history.push({ tried: c.tried, by: c.by });
+        if (c.typedRefused) this.typedRefused = true;
+        // A cursor-only checkpoint says nothing about the records to come.
+        if (stage.count > 0) this.approach = c.next === 'typed' && this.typedRefused ? 'lenient' : c.next;
         addCounts(this.totals, c);
         this.onLanded?.(this.totals);
       })

@@ -135,9 +135,12 @@ export interface LandOptions {
 
 /**
  * Land a stage file for one cluster, with the state updates that describe what it covers.
- * The caller owns the stage file (and removes it afterwards). `by` says how the batch was landed; `next`
- * is the caller's hint for the next batch: at once if every record of this one landed as a new event (no
- * duplicates, nothing quarantined or skipped), typed if they were all of envelopes the typed read lands.
+ * The caller owns the stage file (and removes it afterwards). `tried` says how the batch was tried, `by`
+ * how it was landed; `next` is the caller's hint for the next batch: at once if every record of this one
+ * landed as a new event (no duplicates, nothing quarantined or skipped), typed if they were all of
+ * envelopes the typed read lands and it did not refuse this batch. `typedRefused`: the typed read failed
+ * on a batch that then landed whole, so the source's records do not suit it (e.g. empty timestamps, or
+ * CloudWatch exports whose messages are strings): the caller should not try it again.
  */
 export async function land(
   conn: DuckDBConnection,
@@ -145,7 +148,7 @@ export async function land(
   target: LandTarget,
   state: readonly StateUpdate[],
   opts: LandOptions = {},
-): Promise<LandCounts & { by: Approach; next: Approach }> {
+): Promise<LandCounts & { tried: Approach; by: Approach; next: Approach; typedRefused: boolean }> {
   stage.close();
   const approach = opts.approach === 'guess' ? guess(stage) : (opts.approach ?? 'exact');
   const counts = emptyCounts();
@@ -191,8 +194,9 @@ export async function land(
     for (const s of extraStages) s.remove();
   }
   const plain = counts.landed === stage.count && counts.records === stage.count;
-  const by = landedAtOnce ? approach : 'exact';
-  return { ...counts, by, next: !plain ? 'exact' : Object.keys(counts.byEnvelope).every(readsTyped) ? 'typed' : 'lenient' };
+  const typedRefused = approach === 'typed' && !landedAtOnce && plain;
+  const next = !plain ? 'exact' : !typedRefused && Object.keys(counts.byEnvelope).every(readsTyped) ? 'typed' : 'lenient';
+  return { ...counts, tried: approach, by: landedAtOnce ? approach : 'exact', next, typedRefused };
 }
 
 /** The first batch of a pull: typed if its first record is an audit Event (a CloudWatch message staged beside its event is). */
@@ -224,8 +228,9 @@ async function landAtOnce(l: Landing, stage: StageFile, read: Read): Promise<boo
   try {
     inserted = await insertLandable(l, stage, '', read);
   } catch (err) {
-    // The strict read refuses a batch with a wrong type or a line that is not JSON: the exact way says which.
-    if (read !== 'typed') throw err;
+    // The strict read refuses a batch with a wrong type or a line that is not JSON (DuckDB's input and
+    // conversion errors): the exact way says which record. Anything else is a real failure.
+    if (read !== 'typed' || !/(Invalid Input|Conversion) Error/.test(String(err))) throw err;
     lap(`at once (typed) refused: ${String(err).split('\n')[0]}`, t);
     return false;
   }
