@@ -43,7 +43,7 @@ export interface FactValues {
   log_types: string[]; // the enabled control-plane log types
   log_group_exists: boolean; // /aws/eks/<cluster>/cluster (or the configured logGroup)
   retention_days: number | null; // retentionInDays; null = never expires. Leave out when the group does not exist.
-  data_access_enabled: { ADMIN_READ: boolean; DATA_READ: boolean; DATA_WRITE: boolean; service?: string; exemptedMembers?: string[] };
+  data_access_enabled: { ADMIN_READ: boolean; DATA_READ: boolean; DATA_WRITE: boolean | null; service?: string; exemptedMembers?: string[] };
   default_bucket_retention_days: number; // _Default bucket retentionDays (Data Access entries)
   required_bucket_retention_days: number; // _Required bucket (Admin Activity): 400, fixed
   k8s_exclusions: { name: string; filter: string; sink?: string }[]; // enabled exclusions that can drop k8s.io entries

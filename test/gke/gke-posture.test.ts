@@ -133,6 +133,19 @@ describe('GKE posture facts', () => {
     );
   });
 
+  it('knows reads are logged when the project enables them, though an organization policy it cannot read may enable more', async () => {
+    const s = h.fake.settings('acme-prod');
+    s.parent = 'organizations/1';
+    s.policy.audit_configs = [{ service: 'container.googleapis.com', audit_log_configs: [{ log_type: 'ADMIN_READ' }, { log_type: 'DATA_READ' }] }];
+    h.fake.organizations.set('organizations/1', { policy: { audit_configs: [] } });
+    h.fake.deny('Organizations.GetIamPolicy');
+    await h.pull([h.cluster({ name: 'prod-gke', cluster: 'prod' })], { now: NOW });
+    const f = await facts();
+    expect(f.reads_logged).toMatchObject({ status: 'known', value: true });
+    expect(f.data_access_enabled).toMatchObject({ status: 'known', value: { ADMIN_READ: true, DATA_READ: true, DATA_WRITE: null } });
+    expect(f.data_access_logs!.reason).toContain('policies not read may enable more or exempt members: cannot read the IAM policy of organizations/1');
+  });
+
   it('knows reads are logged when the organization enables them, even without the project policy', async () => {
     h.fake.settings('acme-prod').parent = 'organizations/1';
     h.fake.organizations.set('organizations/1', {

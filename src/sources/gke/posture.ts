@@ -176,34 +176,41 @@ export function postureFacts(p: ProjectPosture, cluster: string): PostureFact[] 
   const enabledAt = Object.fromEntries(
     LOG_TYPES.map((t) => [t, [...new Set(configs.filter(({ a }) => (a.auditLogConfigs ?? []).some((l) => logTypeName(l.logType) === t)).map(({ at }) => at))]]),
   ) as Record<(typeof LOG_TYPES)[number], string[]>;
-  let dataAccess: Record<string, boolean> | undefined;
-  if (unread.length === 0 || LOG_TYPES.every((t) => enabledAt[t].length > 0)) {
-    dataAccess = Object.fromEntries(LOG_TYPES.map((t) => [t, enabledAt[t].length > 0]));
+  // Per type: enabled by a level read, not enabled anywhere (every level read), or unknown (null).
+  const state = Object.fromEntries(LOG_TYPES.map((t) => [t, enabledAt[t].length > 0 ? true : unread.length ? null : false])) as Record<
+    (typeof LOG_TYPES)[number],
+    boolean | null
+  >;
+  let dataAccess: Record<string, boolean | null> | undefined;
+  // Kubernetes reads are ADMIN_READ and DATA_READ: the facts are known once those two are.
+  if (state.ADMIN_READ !== null && state.DATA_READ !== null) {
+    dataAccess = state;
     const exempted = [...new Set(configs.flatMap(({ a }) => (a.auditLogConfigs ?? []).flatMap((l) => l.exemptedMembers ?? [])))].sort();
     const enabledBy = [...new Set(LOG_TYPES.flatMap((t) => enabledAt[t]))];
     const services = [...new Set(configs.map(({ a }) => a.service))];
     const policiesRead = read.map((l) => l.resource);
-    const enabled = Object.values(dataAccess).some(Boolean);
+    const enabled = Object.values(state).some((v) => v === true);
+    const notRead = unread.length ? `; policies not read may enable more or exempt members: ${unread.join('; ')}` : '';
     facts.push({
       fact: 'data_access_logs',
       status: 'known',
-      value: { enabled, logTypes: dataAccess, services, exemptedMembers: exempted, enabledBy, policiesRead },
-      reason: enabled
+      value: { enabled, logTypes: state, services, exemptedMembers: exempted, enabledBy, policiesRead },
+      reason: (enabled
         ? `enabled by the IAM policy of ${enabledBy.join(', ')} (${services.join(', ')})${exempted.length ? `; exempted: ${exempted.join(', ')}` : ''}`
-        : `not enabled in the IAM policies of ${policiesRead.join(', ')} (auditConfigs for allServices or container.googleapis.com)`,
+        : `not enabled in the IAM policies of ${policiesRead.join(', ')} (auditConfigs for allServices or container.googleapis.com)`) + notRead,
     });
     // the coverage checks' contract (docs/posture-facts.md)
     facts.push({
       fact: 'data_access_enabled',
       status: 'known',
-      value: { ADMIN_READ: Boolean(dataAccess.ADMIN_READ), DATA_READ: Boolean(dataAccess.DATA_READ), DATA_WRITE: Boolean(dataAccess.DATA_WRITE),
+      value: { ADMIN_READ: state.ADMIN_READ, DATA_READ: state.DATA_READ, DATA_WRITE: state.DATA_WRITE,
         ...(services[0] ? { service: services[0] } : {}), ...(exempted.length ? { exemptedMembers: exempted } : {}) },
-      reason: `IAM policy auditConfigs of ${policiesRead.join(', ')}`,
+      reason: `IAM policy auditConfigs of ${policiesRead.join(', ')}${notRead}`,
     });
     facts.push({
       fact: 'reads_logged',
       status: 'known',
-      value: Boolean(dataAccess.ADMIN_READ && dataAccess.DATA_READ),
+      value: Boolean(state.ADMIN_READ && state.DATA_READ),
       reason: 'Kubernetes reads (get, list, watch) are Data Access entries of types ADMIN_READ and DATA_READ',
     });
   } else {
