@@ -162,9 +162,12 @@ it('tries the typed read while it lands batches, not again in a pull once it ref
   expect(plain.history).toEqual(['exact>exact', 'typed>typed', 'typed>typed']);
   // an empty requestReceivedTimestamp: the strict read refuses it, the lenient read lands it (as NULL)
   const odd = (id: string) => ({ ...event(id), requestReceivedTimestamp: '' });
-  const refused = await pull('refused', [[odd('a')], [event('b')], [odd('c')]]);
-  expect(refused.history).toEqual(['typed>exact', 'lenient>lenient', 'lenient>lenient']);
-  expect(refused.counts).toMatchObject({ records: 3, landed: 3 });
+  const refused = await pull('refused', [[event('a')], [odd('b')], [event('c')], [odd('d')]]);
+  expect(refused.history).toEqual(['typed>typed', 'typed>exact', 'lenient>lenient', 'lenient>lenient']);
+  expect(refused.counts).toMatchObject({ records: 4, landed: 4 });
+  // a first batch the typed read would refuse is not tried that way: the guess asks the typed read itself
+  const first = await pull('first', [[odd('a')], [event('b')]]);
+  expect(first.history).toEqual(['lenient>lenient', 'typed>typed']);
   // records of another envelope (an Azure diagnostic record) after a cursor-only checkpoint: judged by their first record
   const azure = (id: string) => ({ category: 'kube-audit', time: '2026-11-20T10:00:00Z', resourceId: '/SUBSCRIPTIONS/S/RESOURCEGROUPS/G/PROVIDERS/MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/C', properties: { log: JSON.stringify(event(id)) } });
   const other = await pull('other', [[], [azure('a')], [azure('b')]]);

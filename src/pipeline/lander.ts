@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import pLimit from 'p-limit';
 import { addCounts, emptyCounts, land, type Approach, type LandCounts, type LandTarget, type StateUpdate } from '../store/land.js';
+import { readsTyped } from '../normalise/normalise.js';
 import { StageFile } from '../store/stage.js';
 import { folderError } from '../errors.js';
 import { DEFAULT_BATCH_BYTES } from '../config/job-file.js';
@@ -101,9 +102,8 @@ export class Lander implements RecordSink {
     this.pending = landingSlot(() => land(this.conn, stage, this.target, state, { approach: this.approach }))
       .then((c) => {
         this.history.push({ tried: c.tried, by: c.by });
-        if (c.typedRefused) this.typedRefused = true;
         // A cursor-only checkpoint says nothing about the records to come.
-        if (stage.count > 0) this.approach = c.next === 'typed' && this.typedRefused ? 'lenient' : c.next;
+        if (stage.count > 0) this.chooseApproach(c);
         addCounts(this.totals, c);
         this.onLanded?.(this.totals);
       })
@@ -114,6 +114,16 @@ export class Lander implements RecordSink {
     // Surface a failure of this landing now if it already happened; otherwise at the next checkpoint.
     await Promise.race([this.pending, Promise.resolve()]);
   };
+
+  /**
+   * After a batch: at once while batches are plain, typed while they are of envelopes the typed read
+   * lands, unless it refused one that then landed whole (the source's records do not suit it, e.g.
+   * empty timestamps, or CloudWatch exports whose messages are strings): then not again in this pull.
+   */
+  private chooseApproach(c: LandCounts & { tried: Approach; by: Approach; plain: boolean }): void {
+    if (c.tried === 'typed' && c.by !== 'typed' && c.plain) this.typedRefused = true;
+    this.approach = !c.plain ? 'exact' : !this.typedRefused && Object.keys(c.byEnvelope).every(readsTyped) ? 'typed' : 'lenient';
+  }
 
   /** Land what is left (with no cursor: a rerun fetches it again and the duplicates are dropped). */
   async finish(): Promise<LandCounts> {

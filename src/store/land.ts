@@ -14,7 +14,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { listValue } from '@duckdb/node-api';
-import { normaliseSql, readsTyped, type Read } from '../normalise/normalise.js';
+import { normaliseSql, type Read } from '../normalise/normalise.js';
 import { explain, unwrapBatch } from '../normalise/unwrap.js';
 import { StageFile, type StagedText } from './stage.js';
 
@@ -125,7 +125,8 @@ interface Landing {
 
 /**
  * How a batch is landed: at once with the typed or the lenient read (landAtOnce; the exact way if it
- * finds the batch is not plain), or the exact way straight away. `guess` picks from the first record.
+ * finds the batch is not plain), or the exact way straight away. `guess` asks the typed read whether it
+ * lands a first record of the batch.
  */
 export type Approach = Read | 'exact';
 
@@ -136,11 +137,8 @@ export interface LandOptions {
 /**
  * Land a stage file for one cluster, with the state updates that describe what it covers.
  * The caller owns the stage file (and removes it afterwards). `tried` says how the batch was tried, `by`
- * how it was landed; `next` is the caller's hint for the next batch: at once if every record of this one
- * landed as a new event (no duplicates, nothing quarantined or skipped), typed if they were all of
- * envelopes the typed read lands and it did not refuse this batch. `typedRefused`: the typed read failed
- * on a batch that then landed whole, so the source's records do not suit it (e.g. empty timestamps, or
- * CloudWatch exports whose messages are strings): the caller should not try it again.
+ * how it was landed, `plain` whether every record landed as a new event (no duplicates, nothing
+ * quarantined or skipped): what the caller needs to choose the next batch's approach.
  */
 export async function land(
   conn: DuckDBConnection,
@@ -148,9 +146,9 @@ export async function land(
   target: LandTarget,
   state: readonly StateUpdate[],
   opts: LandOptions = {},
-): Promise<LandCounts & { tried: Approach; by: Approach; next: Approach; typedRefused: boolean }> {
+): Promise<LandCounts & { tried: Approach; by: Approach; plain: boolean }> {
   stage.close();
-  const approach = opts.approach === 'guess' ? guess(stage) : (opts.approach ?? 'exact');
+  const approach = opts.approach === 'guess' ? await guess(conn, stage, target) : (opts.approach ?? 'exact');
   const counts = emptyCounts();
   const l: Landing = {
     conn,
@@ -194,24 +192,26 @@ export async function land(
     for (const s of extraStages) s.remove();
   }
   const plain = counts.landed === stage.count && counts.records === stage.count;
-  const typedRefused = approach === 'typed' && !landedAtOnce && plain;
-  const next = !plain ? 'exact' : !typedRefused && Object.keys(counts.byEnvelope).every(readsTyped) ? 'typed' : 'lenient';
-  return { ...counts, tried: approach, by: landedAtOnce ? approach : 'exact', next, typedRefused };
+  return { ...counts, tried: approach, by: landedAtOnce ? approach : 'exact', plain };
 }
 
-/** The first batch of a pull: typed if its first record is an audit Event (a CloudWatch message staged beside its event is). */
-function guess(stage: StageFile): Approach {
+/**
+ * The first batch of a pull: typed if the typed read lands the first record it reads (the read stops
+ * there, after a buffer), lenient if it does not or refuses that part of the file.
+ */
+async function guess(conn: DuckDBConnection, stage: StageFile, target: LandTarget): Promise<Approach> {
   if (stage.count === 0) return 'exact';
-  const [first] = stage.read([0]);
-  if (!first) return 'lenient';
-  if (first.embedded) return 'typed';
   try {
-    const v = JSON.parse(first.text) as Record<string, unknown> | null;
-    return v && typeof v === 'object' && (v.kind === 'Event' || typeof v.auditID === 'string') ? 'typed' : 'lenient';
-  } catch {
+    const first = await conn.runAndReadAll(`SELECT fate FROM (${normaliseSql('typed')}) LIMIT 1`, [stage.path, target.cluster, target.provider]);
+    return first.getRows()[0]?.[0] === 'land' ? 'typed' : 'lenient';
+  } catch (err) {
+    if (!TYPED_REFUSAL.test(String(err))) throw err;
     return 'lenient';
   }
 }
+
+// How DuckDB says the strict read met a wrong type or a line that is not JSON.
+const TYPED_REFUSAL = /(Invalid Input|Conversion) Error/;
 
 /**
  * The common batch in one read instead of two: every record lands and none is there already (a first
@@ -230,7 +230,7 @@ async function landAtOnce(l: Landing, stage: StageFile, read: Read): Promise<boo
   } catch (err) {
     // The strict read refuses a batch with a wrong type or a line that is not JSON (DuckDB's input and
     // conversion errors): the exact way says which record. Anything else is a real failure.
-    if (read !== 'typed' || !/(Invalid Input|Conversion) Error/.test(String(err))) throw err;
+    if (read !== 'typed' || !TYPED_REFUSAL.test(String(err))) throw err;
     lap(`at once (typed) refused: ${String(err).split('\n')[0]}`, t);
     return false;
   }
