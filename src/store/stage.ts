@@ -135,7 +135,7 @@ export class StageFile {
    * land.ts), so the normaliser still says what is wrong with it.
    */
   addEmbedded(source: number, line: number, wrapper: Record<string, unknown>, field: string, text: string): void {
-    if (!looksLikeOneObjectLine(text) || Buffer.byteLength(text) > MAX_RECORD_BYTES) {
+    if (!looksLikeOneObjectLine(text) || (text.length * 3 > MAX_RECORD_BYTES && Buffer.byteLength(text) > MAX_RECORD_BYTES)) {
       this.addText(source, line, JSON.stringify({ ...wrapper, [field]: text }));
       return;
     }
@@ -218,6 +218,12 @@ export class StageFile {
   }
 
   private writeString(s: string): void {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8: a short string is written without counting its bytes first.
+    if (s.length * 3 <= this.buf.length) {
+      this.ensure(s.length * 3);
+      this.pos += this.buf.write(s, this.pos);
+      return;
+    }
     const len = Buffer.byteLength(s);
     if (len > this.buf.length) {
       this.flush();

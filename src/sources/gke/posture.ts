@@ -88,12 +88,9 @@ export async function readProjectPosture(project: string, c: PostureCalls): Prom
   const policyOf = (resource: string): Promise<Read<Policy>> => {
     const [kind] = resource.split('/') as ['projects' | 'folders' | 'organizations'];
     const request = { resource, options: { requestedPolicyVersion: 3 } };
+    const client: { getIamPolicy(r: typeof request, o: never): Promise<unknown[]> } = c.clients[kind];
     return call(`the IAM policy of ${resource === `projects/${project}` ? 'the project' : resource}`, `resourcemanager.${kind}.getIamPolicy`, `${SECURITY_REVIEWER} on ${resource}`, async () =>
-      kind === 'folders'
-        ? ((await c.clients.folders.getIamPolicy(request, opts))[0] as Policy)
-        : kind === 'organizations'
-          ? ((await c.clients.organizations.getIamPolicy(request, opts))[0] as Policy)
-          : ((await c.clients.projects.getIamPolicy(request, opts))[0] as Policy),
+      (await client.getIamPolicy(request, opts))[0] as Policy,
     );
   };
   // The folders and organization above the project: their audit configs apply to it as well.
